@@ -1,0 +1,28 @@
+{#- Run at the start of every dbt command: a var of the wrong shape stops the run with a message naming the
+    var and the shape it wants (CONTRACT.md "Knobs"). Renders to nothing when all is well. -#}
+{% macro validate_vars() -%}
+    {%- set problems = [] -%}
+    {%- set period = var('reporting_period') -%}
+    {%- if period is not none and not modules.re.fullmatch('[0-9]{4}Q[1-4]', period | string) -%}
+        {%- do problems.append("reporting_period must be a quarter label YYYYQn (e.g. 2012Q3), got '" ~ period ~ "'") -%}
+    {%- endif -%}
+    {%- for name, minimum in [('window_quarters', 1), ('review_list_size', 1), ('min_expected', 0), ('min_ucr_coverage', 0)] -%}
+        {%- set value = var(name) -%}
+        {%- if value is not number or value < minimum or (name in ['window_quarters', 'review_list_size'] and value != value | int) -%}
+            {%- do problems.append(name ~ " must be a " ~ ('whole ' if name in ['window_quarters', 'review_list_size'] else '') ~ "number >= " ~ minimum ~ ", got '" ~ value ~ "'") -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if var('min_ucr_coverage') is number and var('min_ucr_coverage') > 100 -%}
+        {%- do problems.append("min_ucr_coverage is a coverage indicator from 0 to 100, got '" ~ var('min_ucr_coverage') ~ "'") -%}
+    {%- endif -%}
+    {%- if var('tau2_method') not in ['paule_mandel', 'dl_winsorized'] -%}
+        {%- do problems.append("tau2_method must be 'paule_mandel' or 'dl_winsorized', got '" ~ var('tau2_method') ~ "'") -%}
+    {%- endif -%}
+    {%- set fdr = var('fdr_level') -%}
+    {%- if fdr is not number or fdr <= 0 or fdr >= 1 -%}
+        {%- do problems.append("fdr_level must be a number between 0 and 1 (exclusive), got '" ~ fdr ~ "'") -%}
+    {%- endif -%}
+    {%- if problems -%}
+        {{ exceptions.raise_compiler_error("Invalid dbt vars:\n  - " ~ (problems | join("\n  - "))) }}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,71 @@
+with
+
+foreign_born as (
+    select * from {{ ref('stg_census__foreign_born') }}
+),
+
+county_units as (
+    select * from {{ ref('int_county_units') }}
+),
+
+periods as (
+    select * from {{ ref('int_reporting_periods') }}
+),
+
+vintage_candidates as (
+    select
+        periods.reporting_period,
+        foreign_born.county_fips,
+        foreign_born.acs_vintage,
+        foreign_born.total_population,
+        foreign_born.foreign_born_share,
+        foreign_born.foreign_born_share_moe,
+        row_number() over (
+            partition by periods.reporting_period, foreign_born.county_fips
+            order by {{ vintage_preference('foreign_born.acs_end_year', 'periods.period_year') }}
+        ) as vintage_rank
+    from foreign_born
+    cross join periods
+),
+
+members as (
+    select
+        periods.reporting_period,
+        county_units.unit_fips,
+        county_units.county_fips,
+        chosen.acs_vintage,
+        chosen.total_population,
+        chosen.foreign_born_share,
+        chosen.foreign_born_share_moe
+    from county_units
+    cross join periods
+    left join vintage_candidates as chosen
+        on
+            county_units.county_fips = chosen.county_fips
+            and periods.reporting_period = chosen.reporting_period
+            and chosen.vintage_rank = 1
+),
+
+final as (
+    -- A unit's share is its members' population-weighted share, and only when every member has one.
+    select
+        unit_fips,
+        reporting_period,
+        min(acs_vintage) as acs_vintage,
+        count(distinct acs_vintage) > 1 as has_mixed_acs_vintages,
+        count(*) as n_member_counties,
+        count(foreign_born_share) as n_members_with_census,
+        case when count(foreign_born_share) = count(*) then {{ integer_sum('total_population') }} end as census_population,
+        case
+            when count(foreign_born_share) = count(*)
+                then sum(total_population * foreign_born_share) / sum(total_population)
+        end as foreign_born_share,
+        case
+            when count(foreign_born_share_moe) = count(*)
+                then sqrt(sum(power(total_population * foreign_born_share_moe, 2))) / sum(total_population)
+        end as foreign_born_share_moe
+    from members
+    group by unit_fips, reporting_period
+)
+
+select * from final

@@ -1,0 +1,53 @@
+-- Statistic 1: IDENT matches against submissions × foreign-born share (METHODS.md).
+with
+
+inputs as (
+    select * from {{ ref('int_statistic_inputs') }}
+),
+
+statistic_inputs as (
+    select
+        unit_fips as county_fips,
+        member_counties,
+        reporting_period,
+        is_selected_period,
+        window_start_date,
+        window_end_date,
+        submissions,
+        matches_total,
+        exposure_years,
+        acs_vintage,
+        foreign_born_share,
+        matches_total as observed,
+        submissions * foreign_born_share as expected_basis,
+        cast(null as double) as trials,
+        case
+            when unit_invalid_reason is not null then unit_invalid_reason
+            when foreign_born_share is null then 'missing_census'
+            when foreign_born_share <= 0 then 'zero_foreign_born_estimate'
+        end as invalid_reason
+    from inputs
+),
+
+scored as (
+    {{ score_statistic('statistic_inputs', 'sqrt_ratio') }}
+),
+
+final as (
+    select
+        county_fips,
+        member_counties,
+        reporting_period,
+        is_selected_period,
+        window_start_date,
+        window_end_date,
+        submissions,
+        matches_total,
+        exposure_years,
+        acs_vintage,
+        foreign_born_share,
+        {{ statistic_score_columns() }}
+    from scored
+)
+
+select * from final

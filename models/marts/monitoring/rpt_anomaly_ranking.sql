@@ -1,0 +1,182 @@
+-- The review list: the three statistics combined per unit and period, ranked, with reasons in words.
+with
+
+match_rate as (
+    select * from {{ ref('fct_match_rate') }}
+),
+
+crime_adjusted as (
+    select * from {{ ref('fct_crime_adjusted_matches') }}
+),
+
+minor_share as (
+    select * from {{ ref('fct_minor_offense_share') }}
+),
+
+units as (
+    select * from {{ ref('int_reporting_units') }}
+),
+
+joined as (
+    select
+        match_rate.county_fips,
+        units.unit_name,
+        units.state_abbrev,
+        match_rate.member_counties,
+        match_rate.reporting_period,
+        match_rate.is_selected_period,
+        match_rate.z_score as match_rate_z_score,
+        match_rate.ratio as match_rate_ratio,
+        match_rate.q_value as match_rate_q_value,
+        match_rate.is_eligible as match_rate_is_eligible,
+        match_rate.ineligible_reason as match_rate_ineligible_reason,
+        crime_adjusted.z_score as crime_adjusted_z_score,
+        crime_adjusted.ratio as crime_adjusted_ratio,
+        crime_adjusted.q_value as crime_adjusted_q_value,
+        crime_adjusted.is_eligible as crime_adjusted_is_eligible,
+        crime_adjusted.ineligible_reason as crime_adjusted_ineligible_reason,
+        minor_share.z_score as minor_share_z_score,
+        minor_share.ratio as minor_share_ratio,
+        minor_share.q_value as minor_share_q_value,
+        minor_share.is_eligible as minor_share_is_eligible,
+        minor_share.ineligible_reason as minor_share_ineligible_reason,
+        minor_share.minor_definition,
+        minor_share.matches_unknown_level,
+        match_rate.matches_total,
+        crime_adjusted.ucr_coverage_indicator,
+        crime_adjusted.ucr_is_synthetic,
+        match_rate.is_significant or crime_adjusted.is_significant or minor_share.is_significant as is_significant
+    from match_rate
+    inner join crime_adjusted
+        on
+            match_rate.county_fips = crime_adjusted.county_fips
+            and match_rate.reporting_period = crime_adjusted.reporting_period
+    inner join minor_share
+        on
+            match_rate.county_fips = minor_share.county_fips
+            and match_rate.reporting_period = minor_share.reporting_period
+    inner join units
+        on match_rate.county_fips = units.unit_fips
+),
+
+correlations as (
+    -- corr() skips pairs with a null, so each r is over the units eligible for both statistics.
+    select
+        reporting_period,
+        corr(match_rate_z_score, crime_adjusted_z_score) as r_match_rate_crime_adjusted,
+        corr(match_rate_z_score, minor_share_z_score) as r_match_rate_minor_share,
+        corr(crime_adjusted_z_score, minor_share_z_score) as r_crime_adjusted_minor_share
+    from joined
+    group by reporting_period
+),
+
+combined as (
+    select
+        joined.*,
+        correlations.r_match_rate_crime_adjusted,
+        correlations.r_match_rate_minor_share,
+        correlations.r_crime_adjusted_minor_share,
+        cast(joined.match_rate_is_eligible as integer)
+        + cast(joined.crime_adjusted_is_eligible as integer)
+        + cast(joined.minor_share_is_eligible as integer) as n_statistics_scored,
+        {{ stouffer_combined_score(
+            ['joined.match_rate_z_score', 'joined.crime_adjusted_z_score', 'joined.minor_share_z_score'],
+            {
+                '0_1': 'correlations.r_match_rate_crime_adjusted',
+                '0_2': 'correlations.r_match_rate_minor_share',
+                '1_2': 'correlations.r_crime_adjusted_minor_share',
+            }
+        ) }} as stouffer_score
+    from joined
+    inner join correlations
+        on joined.reporting_period = correlations.reporting_period
+),
+
+ranked as (
+    select
+        *,
+        case when n_statistics_scored >= 1 then stouffer_score end as combined_score,
+        case
+            when n_statistics_scored >= 1
+                then row_number() over (
+                    partition by reporting_period, n_statistics_scored >= 1
+                    order by stouffer_score desc, county_fips
+                )
+        end as anomaly_rank
+    from combined
+),
+
+with_reasons as (
+    select
+        *,
+        coalesce(anomaly_rank <= {{ var('review_list_size') }}, false) as is_flagged,
+        concat_ws(
+            '; ',
+            {%- for statistic, label in [
+                ('match_rate', 'match rate vs foreign-born share'),
+                ('crime_adjusted', 'matches vs UCR arrests x foreign-born share'),
+                ('minor_share', 'less-serious share of matches vs UCR'),
+            ] %}
+                case
+                    when {{ statistic }}_is_eligible and {{ statistic }}_z_score > 0
+                        then '{{ label }}: ' || {{ format_decimal(statistic ~ '_ratio', 2) }} || 'x expected (z '
+                        || {{ format_decimal(statistic ~ '_z_score', 2) }} || ', q '
+                        || case
+                            when {{ statistic }}_q_value < 0.001 then '< 0.001'
+                            else {{ format_decimal(statistic ~ '_q_value', 3) }}
+                        end || ')'
+                    when not {{ statistic }}_is_eligible
+                        then '{{ label }}: not scored (' || {{ statistic }}_ineligible_reason || ')'
+                end,
+            {%- endfor %}
+            case
+                when ucr_is_synthetic and (crime_adjusted_is_eligible or minor_share_is_eligible)
+                    then 'UCR inputs are a synthetic placeholder: statistics 2 and 3 are a demonstration, not findings'
+            end,
+            case
+                when matches_unknown_level > 0
+                    then {{ format_decimal('100.0 * matches_unknown_level / matches_total', 0) }}
+                    || '% of matches have no ICE level'
+            end,
+            case
+                when minor_definition = 'level2_3'
+                    then 'less-serious means Levels 2 and 3 together (Level 3 not published separately)'
+            end
+        ) as flag_reasons
+    from ranked
+),
+
+final as (
+    select
+        county_fips,
+        unit_name,
+        state_abbrev,
+        member_counties,
+        reporting_period,
+        is_selected_period,
+        combined_score,
+        anomaly_rank,
+        is_flagged,
+        is_significant,
+        n_statistics_scored,
+        match_rate_z_score,
+        match_rate_is_eligible,
+        crime_adjusted_z_score,
+        crime_adjusted_is_eligible,
+        minor_share_z_score,
+        minor_share_is_eligible,
+        match_rate_ratio,
+        crime_adjusted_ratio,
+        minor_share_ratio,
+        match_rate_q_value,
+        crime_adjusted_q_value,
+        minor_share_q_value,
+        r_match_rate_crime_adjusted,
+        r_match_rate_minor_share,
+        r_crime_adjusted_minor_share,
+        ucr_is_synthetic as uses_synthetic_inputs,
+        flag_reasons
+    from with_reasons
+)
+
+select * from final

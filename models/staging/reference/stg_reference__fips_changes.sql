@@ -1,0 +1,16 @@
+with
+
+source as (
+    select * from {{ ref('ref_fips_changes') }}
+),
+
+renamed as (
+    select
+        source_fips,
+        county_fips,
+        cast(effective_date as date) as effective_date,
+        note
+    from source
+)
+
+select * from renamed
