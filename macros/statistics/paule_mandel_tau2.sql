@@ -23,7 +23,7 @@
             count(*) as n_units,
             sum(residual * residual / sampling_variance)
             - power(sum(residual / sampling_variance), 2) / sum(1.0 / sampling_variance) as q_at_zero,
-            10.0 * coalesce(var_samp(residual), 0.0) + max(sampling_variance) as upper_start
+            cast(10 * coalesce(var_samp(residual), 0) + max(sampling_variance) as double) as upper_start
         from {{ relation }}
         group by {{ groups }}
     ),
@@ -31,8 +31,8 @@
     bracket as (
         select
             {{ groups }},
-            0.0 as lower_bound,
-            upper_start as upper_bound,
+            cast(0 as double) as lower_bound,
+            cast(upper_start as double) as upper_bound,
             0 as iteration
         from start_values
         where q_at_zero > n_units - 1
@@ -62,7 +62,7 @@
 
     select
         {% for column in group_by %}start_values.{{ column }},{% endfor %}
-        coalesce(converged.tau2, 0.0) as tau2,
+        coalesce(converged.tau2, cast(0 as double)) as tau2,
         coalesce(converged.tau2_iterations, 0) as tau2_iterations
     from start_values
     left join converged

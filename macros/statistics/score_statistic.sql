@@ -4,7 +4,8 @@
          'sqrt_ratio': E = k·basis; 'arcsine_share': π = min(k·basis/n, 0.999), E = n·π;
       2. eligibility: valid and E >= var min_expected (and n >= min_trials for shares), else a reason;
       3. variance stabilisation, overdispersion-adjusted z, p, BH q (overdispersion_scores);
-      4. the Poisson–gamma shrunken ratio, funnel limits at the unit's size, exact mid-p when E < 20.
+      4. the Poisson–gamma shrunken ratio, funnel limits at the unit's size, exact mid-p when E < 20 and the
+         plain-Poisson significance label (no overdispersion) for comparison.
     `relation` has one row per unit and group with `observed`, `expected_basis` (E before calibration),
     `trials` (n, for 'arcsine_share'; may be null otherwise) and `invalid_reason` (null when valid). -#}
 {% macro score_statistic(relation, transform, group_by=['reporting_period'], unit_key='county_fips', min_trials=none) -%}
@@ -88,6 +89,7 @@
             end as ratio_upper_{{ level }},
         {%- endfor %}
         case when expected < 20 then {{ poisson_mid_p('observed', 'expected') }} end as p_value_exact,
+        {{ poisson_ratio_significance('observed', 'expected') }} as poisson_significance,
         coalesce(q_value < {{ var('fdr_level') }}, false) as is_significant
     from shrunk
 {%- endmacro %}

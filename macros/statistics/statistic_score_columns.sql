@@ -12,6 +12,7 @@
     z_score,
     p_value,
     p_value_exact,
+    poisson_significance,
     q_value,
     is_significant,
     is_eligible,
