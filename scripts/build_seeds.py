@@ -39,9 +39,7 @@ ICE_CUTOFF_DATE = "2012-08-31"
 ICE_SOURCE_LABEL = (
     "ICE IDENT/IAFIS Interoperability Statistics, cumulative through 2012-08-31 (White 2016 replication data)"
 )
-ACTIVATION_SOURCE_DAY = (
-    "ICE IDENT/IAFIS Interoperability Statistics, thru 2012-08-31 (White 2016 replication data)"
-)
+ACTIVATION_SOURCE_DAY = "ICE IDENT/IAFIS Interoperability Statistics, thru 2012-08-31 (White 2016 replication data)"
 ACTIVATION_SOURCE_MONTH = "ICE SC activation month by county (Stata file in elisaalonsoh-research/tfg-ei)"
 
 
@@ -65,9 +63,7 @@ FIPS_CHANGES: tuple[FipsChange, ...] = (
         "Wade Hampton Census Area AK renamed Kusilvak Census Area, new code 02158",
     ),
     FipsChange("12025", "12086", "1997-07-22", "Dade County FL renamed Miami-Dade County, new code 12086"),
-    FipsChange(
-        "46102", "46113", "2015-05-01", "Shannon County SD renamed Oglala Lakota County, new code 46102"
-    ),
+    FipsChange("46102", "46113", "2015-05-01", "Shannon County SD renamed Oglala Lakota County, new code 46102"),
     FipsChange("51560", "51005", "2001-07-01", "Clifton Forge city VA merged into Alleghany County"),
     FipsChange("51780", "51083", "1995-06-30", "South Boston city VA merged into Halifax County"),
 )
@@ -304,15 +300,11 @@ def build_ref_county_adjacency(reference_dir: Path, county_set: set[str]) -> pd.
     pairs = set(zip(edges["county_fips"], edges["neighbor_fips"], strict=True))
     asymmetric = sorted(pair for pair in pairs if (pair[1], pair[0]) not in pairs)
     if asymmetric:
-        print(
-            f"  note: {len(asymmetric)} asymmetric adjacency pairs kept as in source, e.g. {asymmetric[:5]}"
-        )
+        print(f"  note: {len(asymmetric)} asymmetric adjacency pairs kept as in source, e.g. {asymmetric[:5]}")
     isolated = sorted(county_set - set(edges["county_fips"]))
     if isolated:
         print(f"  note: {len(isolated)} counties without neighbours (islands): {' '.join(isolated)}")
-    return finish(
-        edges, ["county_fips", "neighbor_fips"], ["county_fips", "neighbor_fips"], "ref_county_adjacency"
-    )
+    return finish(edges, ["county_fips", "neighbor_fips"], ["county_fips", "neighbor_fips"], "ref_county_adjacency")
 
 
 def build_ref_fips_changes(county_set: set[str]) -> pd.DataFrame:
@@ -346,9 +338,7 @@ def build_ref_sc_activations(reference_dir: Path, county_set: set[str]) -> pd.Da
 
     months = read_csv(reference_dir, ACTIVATION_MONTHS)
     months["county_fips"] = map_fips(months["fips5"])
-    months["activation_date"] = (
-        months["activation_year"] + "-" + months["activation_month"].str.zfill(2) + "-01"
-    )
+    months["activation_date"] = months["activation_year"] + "-" + months["activation_month"].str.zfill(2) + "-01"
     by_month = pd.DataFrame(
         {
             "county_fips": months["county_fips"],
@@ -361,9 +351,7 @@ def build_ref_sc_activations(reference_dir: Path, county_set: set[str]) -> pd.Da
     both = exact.merge(by_month, on="county_fips", suffixes=("_day", "_month"))
     disagree = both[both["activation_date_day"].str[:7] != both["activation_date_month"].str[:7]]
     if len(disagree):
-        print(
-            f"  note: {len(disagree)} counties whose ICE date and activation month disagree (ICE date kept)"
-        )
+        print(f"  note: {len(disagree)} counties whose ICE date and activation month disagree (ICE date kept)")
 
     activations = pd.concat([exact, by_month[~by_month["county_fips"].isin(exact["county_fips"])]])
     outside = sorted(set(activations["county_fips"]) - county_set)
@@ -413,18 +401,14 @@ def build_raw_sc_identifications(reference_dir: Path, counties: pd.DataFrame) ->
     require(not over, f"raw_sc_identifications: matches_total > submissions for {over[:5]}")
     levels = values["ident_matches_level1"] + values["ident_matches_level2_3"]
     over_levels = ice.loc[levels > values["ident_matches_total"], "fips5"].tolist()
-    require(
-        not over_levels, f"raw_sc_identifications: level1 + level2_3 > matches_total for {over_levels[:5]}"
-    )
+    require(not over_levels, f"raw_sc_identifications: level1 + level2_3 > matches_total for {over_levels[:5]}")
 
     outside = sorted(set(ice["county_fips"]) - county_set)
     if outside:
         print(f"  note: {len(outside)} ICE codes not in ref_counties (kept, staging tests them): {outside}")
     # White's census2010_pop is the population of the ICE jurisdiction; where it differs from the county's
     # own 2010 population the row covers more than one county (a multi-county reporting unit).
-    population = ice["county_fips"].map(
-        dict(zip(counties["county_fips"], counties["population_2010"], strict=True))
-    )
+    population = ice["county_fips"].map(dict(zip(counties["county_fips"], counties["population_2010"], strict=True)))
     wider = ice[ice["census2010_pop"] != population]
     if len(wider):
         listed = ", ".join(
@@ -458,9 +442,7 @@ def build_raw_sc_identifications(reference_dir: Path, counties: pd.DataFrame) ->
     return finish(frame, list(frame.columns), key, "raw_sc_identifications")
 
 
-def build_raw_census_foreign_born(
-    reference_dir: Path, counties: pd.DataFrame, county_set: set[str]
-) -> pd.DataFrame:
+def build_raw_census_foreign_born(reference_dir: Path, counties: pd.DataFrame, county_set: set[str]) -> pd.DataFrame:
     population = dict(zip(counties["county_fips"], counties["population_2010"], strict=True))
 
     atlas = read_csv(reference_dir, FOREIGN_BORN_2010)
@@ -468,9 +450,7 @@ def build_raw_census_foreign_born(
     atlas = atlas[(atlas["foreign_share_acs2006_2010"] != "") & atlas["county_fips"].isin(county_set)]
     missing_2010 = sorted(county_set - set(atlas["county_fips"]))
     if missing_2010:
-        print(
-            f"  note: ACS 2006-2010 has no share for {len(missing_2010)} counties: {' '.join(missing_2010)}"
-        )
+        print(f"  note: ACS 2006-2010 has no share for {len(missing_2010)} counties: {' '.join(missing_2010)}")
     vintage_2010 = pd.DataFrame(
         {
             "county_fips": atlas["county_fips"],
@@ -523,9 +503,7 @@ def build_raw_ucr_arrests(counties: pd.DataFrame) -> pd.DataFrame:
         -(UCR_COUNTY_OFFENSE_LOG_SD**2) / 2, UCR_COUNTY_OFFENSE_LOG_SD, size=(n_counties, n_offenses)
     )
     expected = (
-        rate[np.newaxis, :]
-        * (population * county_multiplier * coverage / 100)[:, np.newaxis]
-        * offense_multiplier
+        rate[np.newaxis, :] * (population * county_multiplier * coverage / 100)[:, np.newaxis] * offense_multiplier
     )
     arrests = rng.poisson(expected)
 

@@ -55,7 +55,9 @@ final as (
         count(distinct acs_vintage) > 1 as has_mixed_acs_vintages,
         count(*) as n_member_counties,
         count(foreign_born_share) as n_members_with_census,
-        case when count(foreign_born_share) = count(*) then {{ integer_sum('total_population') }} end as census_population,
+        case
+            when count(foreign_born_share) = count(*) then {{ integer_sum('total_population') }}
+        end as census_population,
         case
             when count(foreign_born_share) = count(*)
                 then sum(total_population * foreign_born_share) / sum(total_population)

@@ -100,7 +100,7 @@ ranked as (
             when n_statistics_scored >= 1
                 then row_number() over (
                     partition by reporting_period, n_statistics_scored >= 1
-                    order by stouffer_score desc, county_fips
+                    order by stouffer_score desc, county_fips asc
                 )
         end as anomaly_rank
     from combined
@@ -112,31 +112,19 @@ with_reasons as (
         coalesce(anomaly_rank <= {{ var('review_list_size') }}, false) as is_flagged,
         concat_ws(
             '; ',
-            {%- for statistic, label in [
-                ('match_rate', 'match rate vs foreign-born share'),
-                ('crime_adjusted', 'matches vs UCR arrests x foreign-born share'),
-                ('minor_share', 'less-serious share of matches vs UCR'),
-            ] %}
-                case
-                    when {{ statistic }}_is_eligible and {{ statistic }}_z_score > 0
-                        then '{{ label }}: ' || {{ format_decimal(statistic ~ '_ratio', 2) }} || 'x expected (z '
-                        || {{ format_decimal(statistic ~ '_z_score', 2) }} || ', q '
-                        || case
-                            when {{ statistic }}_q_value < 0.001 then '< 0.001'
-                            else {{ format_decimal(statistic ~ '_q_value', 3) }}
-                        end || ')'
-                    when not {{ statistic }}_is_eligible
-                        then '{{ label }}: not scored (' || {{ statistic }}_ineligible_reason || ')'
-                end,
-            {%- endfor %}
+            {{ statistic_reason('match_rate', 'match rate vs foreign-born share') }},
+            {{ statistic_reason('crime_adjusted', 'matches vs UCR arrests x foreign-born share') }},
+            {{ statistic_reason('minor_share', 'less-serious share of matches vs UCR') }},
             case
                 when ucr_is_synthetic and (crime_adjusted_is_eligible or minor_share_is_eligible)
                     then 'UCR inputs are a synthetic placeholder: statistics 2 and 3 are a demonstration, not findings'
             end,
             case
                 when matches_unknown_level > 0
-                    then {{ format_decimal('100.0 * matches_unknown_level / matches_total', 0) }}
-                    || '% of matches have no ICE level'
+                    then concat(
+                        {{ format_decimal('100.0 * matches_unknown_level / matches_total', 0) }},
+                        '% of matches have no ICE level'
+                    )
             end,
             case
                 when minor_definition = 'level2_3'

@@ -14,6 +14,9 @@ adjusted as (
     {{ benjamini_hochberg('reference', 'p_value') }}
 )
 
-select *
+select
+    p_value,
+    q_value,
+    q_value_r
 from adjusted
 where abs(q_value - q_value_r) > 1e-10 or q_value is null

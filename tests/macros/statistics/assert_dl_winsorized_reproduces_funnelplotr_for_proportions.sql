@@ -11,7 +11,7 @@ units as (
         'example' as reporting_period,
         "group" as county_fips,
         true as is_eligible,
-        "Y" - target_transformed as y_stabilised,
+        y - target_transformed as y_stabilised,
         0.0 as y_target,
         1.0 / (2.0 * sqrt(denominator)) as y_standard_error
     from reference
@@ -26,11 +26,11 @@ select
     scored.phi,
     scored.tau2,
     scored.z_score,
-    reference."ODzscore"
+    reference.odzscore
 from scored
 inner join reference
     on scored.county_fips = reference."group"
 where
     abs(scored.phi - 1.87797056924) > 1e-10
     or abs(scored.tau2 - 0.00170454463283) > 1e-12
-    or abs(scored.z_score - reference."ODzscore") > 1e-10
+    or abs(scored.z_score - reference.odzscore) > 1e-10

@@ -27,14 +27,14 @@ select
     scored.phi,
     scored.tau2,
     scored.raw_z,
-    reference."Uzscore",
+    reference.uzscore,
     scored.z_score,
-    reference."ODzscore"
+    reference.odzscore
 from scored
 inner join reference
     on scored.county_fips = reference."group"
 where
     abs(scored.phi - 2.54276841442) > 1e-10
     or abs(scored.tau2 - 0.00307704338098) > 1e-12
-    or abs(scored.raw_z - reference."Uzscore") > 1e-10
-    or abs(scored.z_score - reference."ODzscore") > 1e-10
+    or abs(scored.raw_z - reference.uzscore) > 1e-10
+    or abs(scored.z_score - reference.odzscore) > 1e-10

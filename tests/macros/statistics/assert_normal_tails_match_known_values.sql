@@ -4,8 +4,8 @@ with
 
 known as (
     select
-        cast(x as double) as x,
-        cast(lower_tail as double) as lower_tail
+        cast(v.x as double) as x,
+        cast(v.lower_tail as double) as lower_tail
     from (
         values
         (0.0, 0.5),

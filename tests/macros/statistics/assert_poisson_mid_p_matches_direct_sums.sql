@@ -3,9 +3,9 @@ with
 
 known as (
     select
-        observed,
-        cast(expected as double) as expected,
-        cast(mid_p as double) as mid_p
+        v.observed,
+        cast(v.expected as double) as expected,
+        cast(v.mid_p as double) as mid_p
     from (
         values
         (0, 2.0, 0.9323323583816936),

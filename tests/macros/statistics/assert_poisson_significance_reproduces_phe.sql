@@ -11,10 +11,10 @@ labelled as (
         obs,
         expected,
         significance,
-        {{ poisson_ratio_significance('obs', 'expected') }} as label
+        {{ poisson_ratio_significance('obs', 'expected') }} as computed_significance
     from reference
 )
 
 select *
 from labelled
-where label is distinct from significance
+where computed_significance is distinct from significance

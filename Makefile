@@ -1,0 +1,23 @@
+# Convenience wrappers around scripts/scm.py (which installs into .venv on first use).
+#   make run                       build on the embedded data and print the review list
+#   make run VARS='{review_list_size: 30}'
+#   make test                      every test: dbt data and unit tests, end-to-end, reference values, lint
+#   make lint                      sqlfluff and ruff only
+PYTHON ?= python3
+VARS ?=
+
+.PHONY: run test lint seeds-check
+
+run:
+	$(PYTHON) scripts/scm.py run $(if $(VARS),--vars "$(VARS)")
+
+test:
+	$(PYTHON) scripts/scm.py test
+
+lint:
+	$(PYTHON) scripts/scm.py lint
+
+# Regenerate the embedded seeds from ../shared/data/reference and compare (developers only: a clone of the
+# product has no ../shared).
+seeds-check:
+	.venv/bin/python scripts/build_seeds.py --check
