@@ -8,20 +8,7 @@ inputs as (
 statistic_inputs as (
     select
         unit_fips as county_fips,
-        member_counties,
         reporting_period,
-        is_selected_period,
-        window_start_date,
-        window_end_date,
-        submissions,
-        matches_total,
-        exposure_years,
-        acs_vintage,
-        foreign_born_share,
-        ucr_data_year,
-        ucr_arrests_total,
-        ucr_coverage_indicator,
-        ucr_is_synthetic,
         matches_total as observed,
         ucr_arrests_total * exposure_years * foreign_born_share as expected_basis,
         cast(null as double) as trials,
@@ -41,23 +28,25 @@ scored as (
 
 final as (
     select
-        county_fips,
-        member_counties,
-        reporting_period,
-        is_selected_period,
-        window_start_date,
-        window_end_date,
-        submissions,
-        matches_total,
-        exposure_years,
-        acs_vintage,
-        foreign_born_share,
-        ucr_data_year,
-        ucr_arrests_total,
-        ucr_coverage_indicator,
-        ucr_is_synthetic,
-        {{ statistic_score_columns() }}
+        scored.county_fips,
+        inputs.member_counties,
+        scored.reporting_period,
+        inputs.is_selected_period,
+        inputs.window_start_date,
+        inputs.window_end_date,
+        inputs.submissions,
+        inputs.matches_total,
+        inputs.exposure_years,
+        inputs.acs_vintage,
+        inputs.foreign_born_share,
+        inputs.ucr_data_year,
+        inputs.ucr_arrests_total,
+        inputs.ucr_coverage_indicator,
+        inputs.ucr_is_synthetic,
+        {{ statistic_score_columns('scored') }}
     from scored
+    inner join inputs
+        on scored.county_fips = inputs.unit_fips and scored.reporting_period = inputs.reporting_period
 )
 
 select * from final

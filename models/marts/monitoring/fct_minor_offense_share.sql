@@ -9,22 +9,7 @@ inputs as (
 statistic_inputs as (
     select
         unit_fips as county_fips,
-        member_counties,
         reporting_period,
-        is_selected_period,
-        window_start_date,
-        window_end_date,
-        minor_definition,
-        matches_total,
-        matches_known_level,
-        matches_unknown_level,
-        matches_minor,
-        ucr_data_year,
-        ucr_arrests_total,
-        ucr_arrests_minor,
-        ucr_minor_share,
-        ucr_coverage_indicator,
-        ucr_is_synthetic,
         matches_minor as observed,
         matches_known_level * ucr_minor_share as expected_basis,
         cast(matches_known_level as double) as trials,
@@ -43,25 +28,27 @@ scored as (
 
 final as (
     select
-        county_fips,
-        member_counties,
-        reporting_period,
-        is_selected_period,
-        window_start_date,
-        window_end_date,
-        minor_definition,
-        matches_total,
-        matches_known_level,
-        matches_unknown_level,
-        ucr_data_year,
-        ucr_arrests_total,
-        ucr_arrests_minor,
-        ucr_minor_share,
-        ucr_coverage_indicator,
-        ucr_is_synthetic,
-        expected_share,
-        {{ statistic_score_columns() }}
+        scored.county_fips,
+        inputs.member_counties,
+        scored.reporting_period,
+        inputs.is_selected_period,
+        inputs.window_start_date,
+        inputs.window_end_date,
+        inputs.minor_definition,
+        inputs.matches_total,
+        inputs.matches_known_level,
+        inputs.matches_unknown_level,
+        inputs.ucr_data_year,
+        inputs.ucr_arrests_total,
+        inputs.ucr_arrests_minor,
+        inputs.ucr_minor_share,
+        inputs.ucr_coverage_indicator,
+        inputs.ucr_is_synthetic,
+        scored.expected_share,
+        {{ statistic_score_columns('scored') }}
     from scored
+    inner join inputs
+        on scored.county_fips = inputs.unit_fips and scored.reporting_period = inputs.reporting_period
 )
 
 select * from final
