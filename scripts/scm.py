@@ -24,6 +24,7 @@ VENV_DIR = PROJECT_ROOT / ".venv"
 REQUIREMENTS = PROJECT_ROOT / "requirements.txt"
 STAMP = VENV_DIR / ".requirements.sha256"
 DEFAULT_DATABASE = PROJECT_ROOT / "build" / "sc_monitoring.duckdb"
+DEFAULT_HISTORY = PROJECT_ROOT / "history" / "sc_history.duckdb"
 INSIDE_VENV_FLAG = "SCM_INSIDE_VENV"
 
 
@@ -63,6 +64,7 @@ def dbt_environment(database: Path) -> dict[str, str]:
     return {
         **os.environ,
         "SCM_DUCKDB_PATH": str(database),
+        "SCM_HISTORY_PATH": os.environ.get("SCM_HISTORY_PATH", str(DEFAULT_HISTORY)),
         "DBT_PROFILES_DIR": str(PROJECT_ROOT),
         "DBT_PROJECT_DIR": str(PROJECT_ROOT),
     }

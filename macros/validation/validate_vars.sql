@@ -22,6 +22,10 @@
     {%- if fdr is not number or fdr <= 0 or fdr >= 1 -%}
         {%- do problems.append("fdr_level must be a number between 0 and 1 (exclusive), got '" ~ fdr ~ "'") -%}
     {%- endif -%}
+    {%- set raw_dir = var('raw_dir') -%}
+    {%- if raw_dir and execute and count_files((raw_dir | string).rstrip('/') ~ '/*') == 0 -%}
+        {%- do problems.append("raw_dir must be a directory holding the raw tables; '" ~ raw_dir ~ "' does not exist or is empty") -%}
+    {%- endif -%}
     {%- if problems -%}
         {{ exceptions.raise_compiler_error("Invalid dbt vars:\n  - " ~ (problems | join("\n  - "))) }}
     {%- endif -%}

@@ -9,26 +9,15 @@ database path, or fails with the tail of dbt's output; ``dbt_target_path`` gives
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
-OUTPUT_TAIL_LINES = 80
+from dbt_helpers import DbtResult, run_dbt
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "e2e: end-to-end tests that run the real dbt build into a temporary DuckDB file")
-
-
-def _tail(text: str, lines: int = OUTPUT_TAIL_LINES) -> str:
-    return "\n".join(text.splitlines()[-lines:])
 
 
 def dbt_target_path(database: Path) -> Path:
@@ -36,55 +25,14 @@ def dbt_target_path(database: Path) -> Path:
     return database.parent / "target"
 
 
-@dataclass(frozen=True)
-class DbtBuildResult:
-    """Outcome of the session's ``dbt build``: exit code, console output and the database it wrote."""
-
-    returncode: int
-    output: str
-    database: Path
-
-    @property
-    def ok(self) -> bool:
-        return self.returncode == 0 and self.database.exists()
-
-    def failure_message(self) -> str:
-        return f"dbt build failed (exit {self.returncode}); last lines of its output:\n{_tail(self.output)}"
-
-
 @pytest.fixture(scope="session")
-def dbt_build_result(tmp_path_factory: pytest.TempPathFactory) -> DbtBuildResult:
+def dbt_build_result(tmp_path_factory: pytest.TempPathFactory) -> DbtResult:
     """Run ``dbt build`` once per session into a temporary DuckDB file (never raises; see ``warehouse``)."""
-    work = tmp_path_factory.mktemp("dbt_build")
-    database = work / "sc_monitoring.duckdb"
-    env = {
-        **os.environ,
-        "SCM_DUCKDB_PATH": str(database),
-        "DBT_PROFILES_DIR": str(REPO_ROOT),
-        "DBT_PROJECT_DIR": str(REPO_ROOT),
-    }
-    if not DBT_EXECUTABLE.exists():
-        return DbtBuildResult(127, f"dbt executable not found beside {sys.executable}", database)
-    command = [
-        str(DBT_EXECUTABLE),
-        "build",
-        "--target-path",
-        str(dbt_target_path(database)),
-        "--log-path",
-        str(work / "logs"),
-    ]
-    try:
-        proc = subprocess.run(
-            command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=1800, check=False
-        )
-    except subprocess.TimeoutExpired as exc:
-        out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
-        return DbtBuildResult(-1, f"timed out after {exc.timeout} s\n{out}", database)
-    return DbtBuildResult(proc.returncode, proc.stdout + proc.stderr, database)
+    return run_dbt(tmp_path_factory.mktemp("dbt_build"), ["build"])
 
 
 @pytest.fixture(scope="session")
-def warehouse(dbt_build_result: DbtBuildResult) -> Iterator[Path]:
+def warehouse(dbt_build_result: DbtResult) -> Iterator[Path]:
     """Path of the DuckDB file the session's ``dbt build`` wrote; fails with the tail of dbt's output if the
     build failed (test_end_to_end.py's ``test_build_succeeds`` reports the same as a test failure)."""
     if not dbt_build_result.ok:

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import reference_impl as ri
-from conftest import REPO_ROOT, DbtBuildResult, dbt_target_path
+from conftest import dbt_target_path
+from dbt_helpers import REPO_ROOT, DbtResult
 
 pytestmark = pytest.mark.e2e
 
@@ -317,7 +318,7 @@ def _fail_on(problems: list[str], what: str) -> None:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def test_build_succeeds_with_every_test(dbt_build_result: DbtBuildResult) -> None:
+def test_build_succeeds_with_every_test(dbt_build_result: DbtResult) -> None:
     if not dbt_build_result.ok:
         pytest.fail(dbt_build_result.failure_message(), pytrace=False)
     run_results = dbt_target_path(dbt_build_result.database) / "run_results.json"

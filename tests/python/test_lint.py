@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from dbt_helpers import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 

@@ -3,37 +3,13 @@ wants (CONTRACT.md "Knobs"); a well-formed reporting_period that is not in the d
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DBT = Path(sys.executable).parent / "dbt"
+from dbt_helpers import DbtResult, run_dbt
 
 
-def dbt_build(tmp_path: Path, selector: str, dbt_vars: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "SCM_DUCKDB_PATH": str(tmp_path / "warehouse.duckdb"),
-        "DBT_PROFILES_DIR": str(REPO_ROOT),
-        "DBT_PROJECT_DIR": str(REPO_ROOT),
-    }
-    command = [
-        str(DBT),
-        "build",
-        "--select",
-        selector,
-        "--vars",
-        dbt_vars,
-        "--indirect-selection",
-        "cautious",
-        "--target-path",
-        str(tmp_path / "target"),
-        "--log-path",
-        str(tmp_path / "logs"),
-    ]
-    return subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False)
+def dbt_build(tmp_path: Path, selector: str, dbt_vars: str) -> DbtResult:
+    return run_dbt(tmp_path, ["build", "--select", selector, "--vars", dbt_vars, "--indirect-selection", "cautious"])
 
 
 def test_malformed_vars_stop_the_run_with_every_problem_named(tmp_path: Path) -> None:
@@ -41,7 +17,7 @@ def test_malformed_vars_stop_the_run_with_every_problem_named(tmp_path: Path) ->
         "{reporting_period: 2012-Q3, window_quarters: 0, review_list_size: -24, min_ucr_coverage: 180, fdr_level: 5}"
     )
     result = dbt_build(tmp_path, "int_reporting_periods", dbt_vars)
-    output = result.stdout + result.stderr
+    output = result.output
     assert result.returncode != 0, output
     for message in [
         "reporting_period must be a quarter label YYYYQn (e.g. 2012Q3), got '2012-Q3'",
@@ -56,7 +32,7 @@ def test_malformed_vars_stop_the_run_with_every_problem_named(tmp_path: Path) ->
 
 def test_unknown_tau2_method_stops_the_run(tmp_path: Path) -> None:
     result = dbt_build(tmp_path, "int_reporting_periods", "{tau2_method: reml}")
-    output = result.stdout + result.stderr
+    output = result.output
     assert result.returncode != 0, output
     assert "tau2_method must be 'paule_mandel' or 'dl_winsorized', got 'reml'" in output, output
 
@@ -65,7 +41,7 @@ def test_reporting_period_absent_from_data_fails_the_build(tmp_path: Path) -> No
     result = dbt_build(
         tmp_path, "+int_reporting_periods assert_one_selected_reporting_period", "{reporting_period: 2011Q1}"
     )
-    output = result.stdout + result.stderr
+    output = result.output
     assert result.returncode != 0, output
     assert "assert_one_selected_reporting_period" in output, output
 
@@ -74,4 +50,10 @@ def test_reporting_period_present_in_data_builds(tmp_path: Path) -> None:
     result = dbt_build(
         tmp_path, "+int_reporting_periods assert_one_selected_reporting_period", "{reporting_period: 2012Q3}"
     )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == 0, result.output
+
+
+def test_missing_raw_dir_stops_the_run(tmp_path: Path) -> None:
+    result = dbt_build(tmp_path, "int_reporting_periods", f"{{raw_dir: {tmp_path / 'no_such_folder'}}}")
+    assert result.returncode != 0, result.output
+    assert "raw_dir must be a directory holding the raw tables" in result.output, result.output

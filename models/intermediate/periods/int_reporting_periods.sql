@@ -14,6 +14,7 @@ quarters as (
 periods as (
     select
         {{ quarter_label('quarter_start_date') }} as reporting_period,
+        {{ quarter_label(add_months('quarter_start_date', -3)) }} as previous_reporting_period,
         year(quarter_start_date) as period_year,
         quarter_start_date,
         {{ add_days(add_months('quarter_start_date', 3), -1) }} as quarter_end_date,

@@ -17,6 +17,14 @@ units as (
     select * from {{ ref('int_reporting_units') }}
 ),
 
+periods as (
+    select * from {{ ref('int_reporting_periods') }}
+),
+
+published as (
+    select * from {{ ref('int_published_review_lists') }}
+),
+
 joined as (
     select
         match_rate.county_fips,
@@ -134,37 +142,92 @@ with_reasons as (
     from ranked
 ),
 
+with_history as (
+    -- The list's memory: recomputed from this build's scores of earlier quarters, and as published (what
+    -- analysts were told, from the history record; null before anything was published).
+    select
+        with_reasons.*,
+        periods.previous_reporting_period,
+        previous.anomaly_rank as previous_anomaly_rank,
+        previous.anomaly_rank - with_reasons.anomaly_rank as rank_change,
+        count(case when with_reasons.is_flagged then 1 end) over (
+            partition by with_reasons.county_fips
+            order by with_reasons.reporting_period asc
+            rows between unbounded preceding and 1 preceding
+        ) as n_earlier_quarters_flagged,
+        with_reasons.is_flagged and not coalesce(previous.is_flagged, false) as is_new_on_list,
+        published_previous.anomaly_rank as published_previous_anomaly_rank,
+        published_previous.is_flagged as was_on_published_previous_list
+    from with_reasons
+    inner join periods
+        on with_reasons.reporting_period = periods.reporting_period
+    left join with_reasons as previous
+        on
+            with_reasons.county_fips = previous.county_fips
+            and periods.previous_reporting_period = previous.reporting_period
+    left join published as published_previous
+        on
+            with_reasons.county_fips = published_previous.unit_fips
+            and periods.previous_reporting_period = published_previous.reporting_period
+),
+
+published_counts as (
+    select
+        with_reasons.county_fips,
+        with_reasons.reporting_period,
+        count(*) as n_earlier_quarters_published_on_list
+    from with_reasons
+    inner join published
+        on
+            with_reasons.county_fips = published.unit_fips
+            and published.reporting_period < with_reasons.reporting_period
+            and published.is_flagged
+    group by with_reasons.county_fips, with_reasons.reporting_period
+),
+
 final as (
     select
-        county_fips,
-        unit_name,
-        state_abbrev,
-        member_counties,
-        reporting_period,
-        is_selected_period,
-        combined_score,
-        anomaly_rank,
-        is_flagged,
-        is_significant,
-        n_statistics_scored,
-        match_rate_z_score,
-        match_rate_is_eligible,
-        crime_adjusted_z_score,
-        crime_adjusted_is_eligible,
-        minor_share_z_score,
-        minor_share_is_eligible,
-        match_rate_ratio,
-        crime_adjusted_ratio,
-        minor_share_ratio,
-        match_rate_q_value,
-        crime_adjusted_q_value,
-        minor_share_q_value,
-        r_match_rate_crime_adjusted,
-        r_match_rate_minor_share,
-        r_crime_adjusted_minor_share,
-        ucr_is_synthetic as uses_synthetic_inputs,
-        flag_reasons
-    from with_reasons
+        with_history.county_fips,
+        with_history.unit_name,
+        with_history.state_abbrev,
+        with_history.member_counties,
+        with_history.reporting_period,
+        with_history.is_selected_period,
+        with_history.combined_score,
+        with_history.anomaly_rank,
+        with_history.is_flagged,
+        with_history.is_significant,
+        with_history.n_statistics_scored,
+        with_history.match_rate_z_score,
+        with_history.match_rate_is_eligible,
+        with_history.crime_adjusted_z_score,
+        with_history.crime_adjusted_is_eligible,
+        with_history.minor_share_z_score,
+        with_history.minor_share_is_eligible,
+        with_history.match_rate_ratio,
+        with_history.crime_adjusted_ratio,
+        with_history.minor_share_ratio,
+        with_history.match_rate_q_value,
+        with_history.crime_adjusted_q_value,
+        with_history.minor_share_q_value,
+        with_history.r_match_rate_crime_adjusted,
+        with_history.r_match_rate_minor_share,
+        with_history.r_crime_adjusted_minor_share,
+        with_history.ucr_is_synthetic as uses_synthetic_inputs,
+        with_history.flag_reasons,
+        with_history.previous_reporting_period,
+        with_history.previous_anomaly_rank,
+        with_history.rank_change,
+        with_history.n_earlier_quarters_flagged,
+        with_history.is_new_on_list,
+        with_history.published_previous_anomaly_rank,
+        with_history.was_on_published_previous_list,
+        coalesce(published_counts.n_earlier_quarters_published_on_list, 0) as n_earlier_quarters_published_on_list
+    from with_history
+    left join published_counts
+        on
+            with_history.county_fips = published_counts.county_fips
+            and with_history.reporting_period = published_counts.reporting_period
 )
 
 select * from final

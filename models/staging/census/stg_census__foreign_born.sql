@@ -10,9 +10,9 @@ fips_changes as (
 
 renamed as (
     select
-        {{ mapped_county_fips('source.county_fips') }} as county_fips,
-        source.county_fips as source_county_fips,
-        source.acs_vintage,
+        {{ mapped_county_fips('cast(source.county_fips as ' ~ dbt.type_string() ~ ')') }} as county_fips,
+        cast(source.county_fips as {{ dbt.type_string() }}) as source_county_fips,
+        cast(source.acs_vintage as {{ dbt.type_string() }}) as acs_vintage,
         cast(left(source.acs_vintage, 4) as integer) as acs_start_year,
         cast(right(source.acs_vintage, 4) as integer) as acs_end_year,
         cast(source.total_population as bigint) as total_population,
@@ -21,7 +21,7 @@ renamed as (
         cast(source.noncitizen_share as double) as noncitizen_share
     from source
     left join fips_changes
-        on source.county_fips = fips_changes.source_fips
+        on cast(source.county_fips as {{ dbt.type_string() }}) = fips_changes.source_fips
 )
 
 select * from renamed

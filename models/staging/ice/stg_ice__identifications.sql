@@ -10,8 +10,8 @@ fips_changes as (
 
 renamed as (
     select
-        {{ mapped_county_fips('source.county_fips') }} as county_fips,
-        source.county_fips as source_county_fips,
+        {{ mapped_county_fips('cast(source.county_fips as ' ~ dbt.type_string() ~ ')') }} as county_fips,
+        cast(source.county_fips as {{ dbt.type_string() }}) as source_county_fips,
         cast(source.period_start as date) as period_start_date,
         cast(source.period_end as date) as period_end_date,
         cast(source.submissions as bigint) as submissions,
@@ -24,7 +24,7 @@ renamed as (
         source.source as source_label
     from source
     left join fips_changes
-        on source.county_fips = fips_changes.source_fips
+        on cast(source.county_fips as {{ dbt.type_string() }}) = fips_changes.source_fips
 )
 
 select * from renamed

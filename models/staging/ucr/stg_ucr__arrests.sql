@@ -10,8 +10,8 @@ fips_changes as (
 
 renamed as (
     select
-        {{ mapped_county_fips('source.county_fips') }} as county_fips,
-        source.county_fips as source_county_fips,
+        {{ mapped_county_fips('cast(source.county_fips as ' ~ dbt.type_string() ~ ')') }} as county_fips,
+        cast(source.county_fips as {{ dbt.type_string() }}) as source_county_fips,
         cast(source.data_year as integer) as data_year,
         upper(trim(source.offense_code)) as offense_code,
         cast(source.arrests as bigint) as arrests,
@@ -19,7 +19,7 @@ renamed as (
         coalesce(cast(source.is_synthetic as boolean), false) as is_synthetic
     from source
     left join fips_changes
-        on source.county_fips = fips_changes.source_fips
+        on cast(source.county_fips as {{ dbt.type_string() }}) = fips_changes.source_fips
 )
 
 select * from renamed

@@ -1,0 +1,35 @@
+{#- The columns of the append-only record of published scores (history.review_lists.published_scores): one row
+    per run, reporting period and unit. -#}
+{% macro history_columns() -%}
+    {{ return([
+        ('run_id', 'varchar'),
+        ('run_started_at', 'timestamp'),
+        ('reporting_period', 'varchar'),
+        ('version', 'integer'),
+        ('county_fips', 'varchar'),
+        ('unit_name', 'varchar'),
+        ('member_counties', 'varchar'),
+        ('anomaly_rank', 'bigint'),
+        ('is_flagged', 'boolean'),
+        ('is_significant', 'boolean'),
+        ('combined_score', 'double'),
+        ('n_statistics_scored', 'integer'),
+        ('match_rate_z_score', 'double'),
+        ('match_rate_ratio', 'double'),
+        ('match_rate_q_value', 'double'),
+        ('crime_adjusted_z_score', 'double'),
+        ('crime_adjusted_ratio', 'double'),
+        ('crime_adjusted_q_value', 'double'),
+        ('minor_share_z_score', 'double'),
+        ('minor_share_ratio', 'double'),
+        ('minor_share_q_value', 'double'),
+        ('uses_synthetic_inputs', 'boolean'),
+        ('flag_reasons', 'varchar'),
+        ('window_quarters', 'integer'),
+        ('review_list_size', 'integer'),
+        ('min_expected', 'double'),
+        ('min_ucr_coverage', 'double'),
+        ('tau2_method', 'varchar'),
+        ('raw_source', 'varchar'),
+    ]) }}
+{%- endmacro %}
