@@ -180,7 +180,7 @@ published_counts as (
     inner join published
         on
             with_reasons.county_fips = published.unit_fips
-            and published.reporting_period < with_reasons.reporting_period
+            and with_reasons.reporting_period > published.reporting_period
             and published.is_flagged
     group by with_reasons.county_fips, with_reasons.reporting_period
 ),
