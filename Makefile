@@ -1,15 +1,17 @@
 # Convenience wrappers around scripts/scm.py (which installs into .venv on first use).
 #   make run                       build on the embedded data and print the review list
+#   make run RAW_DIR=/data/2012Q3    build on an operator's raw files (CSV or Parquet, CONTRACT.md)
 #   make run VARS='{review_list_size: 30}'
 #   make test                      every test: dbt data and unit tests, end-to-end, reference values, lint
 #   make lint                      sqlfluff and ruff only
 PYTHON ?= python3
 VARS ?=
+RAW_DIR ?=
 
 .PHONY: run test lint seeds-check
 
 run:
-	$(PYTHON) scripts/scm.py run $(if $(VARS),--vars "$(VARS)")
+	$(PYTHON) scripts/scm.py run $(if $(RAW_DIR),--raw-dir "$(RAW_DIR)") $(if $(VARS),--vars "$(VARS)")
 
 test:
 	$(PYTHON) scripts/scm.py test

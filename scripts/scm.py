@@ -87,8 +87,9 @@ def print_review_list(database: Path) -> None:
     with duckdb.connect(str(database), read_only=True) as connection:
         rows = connection.execute(
             """
-            select anomaly_rank, county_fips, unit_name, combined_score, n_statistics_scored,
-                   is_significant, flag_reasons, reporting_period, uses_synthetic_inputs
+            select anomaly_rank, county_fips, unit_name, combined_score, n_statistics_scored, is_significant,
+                   previous_anomaly_rank, is_new_on_list, n_earlier_quarters_flagged, flag_reasons,
+                   reporting_period, uses_synthetic_inputs
             from marts.rpt_anomaly_ranking
             where is_selected_period and is_flagged
             order by anomaly_rank
@@ -97,14 +98,24 @@ def print_review_list(database: Path) -> None:
     if not rows:
         print("The review list is empty: no unit could be scored in the selected period.")
         return
-    print(f"\nReview list for {rows[0][7]} ({len(rows)} units; database {database})")
-    print(f"{'rank':>4}  {'unit':5}  {'name':42}  {'score':>6}  {'K':>1}  {'q<FDR':5}")
-    for rank, fips, name, score, n_scored, significant, reasons, _, _ in rows:
-        print(f"{rank:>4}  {fips:5}  {name[:42]:42}  {score:6.2f}  {n_scored:>1}  {'yes' if significant else '':5}")
-        print(f"{'':13}{reasons}")
-    if any(row[8] for row in rows):
+    print(f"\nReview list for {rows[0][10]} ({len(rows)} units; database {database})")
+    print(
+        f"{'rank':>4}  {'unit':5}  {'name':40}  {'score':>6}  {'K':>1}  {'q<FDR':5}"
+        f"  {'prev':>4}  {'new':3}  {'before':>6}"
+    )
+    for rank, fips, name, score, n_scored, significant, previous, is_new, earlier, reasons, _, _ in rows:
         print(
-            "\nNote: the UCR inputs of this run are the synthetic placeholder (no county UCR file may be"
+            f"{rank:>4}  {fips:5}  {name[:40]:40}  {score:6.2f}  {n_scored:>1}  {'yes' if significant else '':5}"
+            f"  {previous if previous is not None else '-':>4}  {'new' if is_new else '':3}  {earlier:>6}"
+        )
+        print(f"{'':13}{reasons}")
+    print(
+        "\nK: statistics scored; prev: rank in the previous quarter; new: not on the previous quarter's list;"
+        " before: earlier quarters on the list (all recomputed in this build)."
+    )
+    if any(row[11] for row in rows):
+        print(
+            "Note: the UCR inputs of this run are the synthetic placeholder (no county UCR file may be"
             " redistributed): statistics 2 and 3, and the combined scores that use them, are a demonstration,"
             " not findings."
         )
@@ -113,8 +124,16 @@ def print_review_list(database: Path) -> None:
 def command_run(arguments: argparse.Namespace) -> int:
     database = Path(arguments.database).resolve()
     dbt_arguments = ["build"]
-    if arguments.vars:
-        dbt_arguments += ["--vars", arguments.vars]
+    dbt_vars = arguments.vars or ""
+    if arguments.raw_dir:
+        raw_dir = Path(arguments.raw_dir).resolve()
+        if not raw_dir.is_dir():
+            print(f"error: --raw-dir {raw_dir} is not a directory", file=sys.stderr)
+            return 2
+        extra = dbt_vars.strip().removeprefix("{").removesuffix("}").strip()
+        dbt_vars = "{raw_dir: '" + str(raw_dir) + "'" + (", " + extra if extra else "") + "}"
+    if dbt_vars:
+        dbt_arguments += ["--vars", dbt_vars]
     status = run_dbt(dbt_arguments, database)
     if status != 0:
         print("error: dbt build failed (see above); nothing was published.", file=sys.stderr)
@@ -167,6 +186,12 @@ def parse_arguments() -> argparse.Namespace:
         "--database",
         default=os.environ.get("SCM_DUCKDB_PATH", str(DEFAULT_DATABASE)),
         help="DuckDB file to build (default: $SCM_DUCKDB_PATH or build/sc_monitoring.duckdb)",
+    )
+    run.add_argument(
+        "--raw-dir",
+        default=os.environ.get("RAW_DIR") or None,
+        help="directory of raw tables (CSV, Parquet or folders of Parquet) instead of the embedded seeds"
+        " (default: $RAW_DIR)",
     )
     run.add_argument("--vars", help='dbt vars as YAML, e.g. "{reporting_period: 2012Q3, review_list_size: 30}"')
     run.set_defaults(handler=command_run)

@@ -155,7 +155,10 @@ with_history as (
             order by with_reasons.reporting_period asc
             rows between unbounded preceding and 1 preceding
         ) as n_earlier_quarters_flagged,
-        with_reasons.is_flagged and not coalesce(previous.is_flagged, false) as is_new_on_list,
+        -- Null when the previous quarter is not in the data (every unit has a row in every period that is).
+        case
+            when previous.county_fips is not null then with_reasons.is_flagged and not previous.is_flagged
+        end as is_new_on_list,
         published_previous.anomaly_rank as published_previous_anomaly_rank,
         published_previous.is_flagged as was_on_published_previous_list
     from with_reasons
