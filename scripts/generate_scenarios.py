@@ -3,38 +3,50 @@
     python scripts/generate_scenarios.py --out /tmp/scenario --seed 1
     dbt build --vars '{raw_dir: /tmp/scenario}'
 
-Every county of ``seeds/reference/ref_counties.csv`` (real 2010 populations, real ACS foreign-born shares) gets
-quarterly Secure Communities rows (``raw_sc_identifications``), ACS rows (``raw_census_foreign_born``) and UCR
-arrests by offense (``raw_ucr_arrests``), drawn from a simple national model with realistic between-county
-overdispersion. Into that background the generator plants anomalies of three kinds (the ground truth a detection
-benchmark scores against) and "decoys": tiny counties whose match rate is extreme by chance alone, which a sound
-ranking must not flag. It writes ``ground_truth.csv`` and ``scenario.json`` beside the tables.
+Every county of ``seeds/reference/ref_counties.csv`` (real 2010 populations, real ACS foreign-born shares from
+``seeds/raw/raw_census_foreign_born.csv``) gets quarterly Secure Communities rows (``raw_sc_identifications``), ACS
+rows (``raw_census_foreign_born``) and UCR arrests by offense (``raw_ucr_arrests``), drawn from a simple national
+model with realistic between-county overdispersion. Into that background the generator plants anomalies of three
+kinds (the ground truth a detection benchmark scores against) and decoys: tiny counties whose match rate is extreme
+in some quarter by chance alone, which a sound ranking must not flag. It writes ``ground_truth.csv`` and
+``scenario.json`` beside the tables.
 
-The model, per reporting unit c (a county, or the counties one ICE row covers; ``ref_reporting_units``) and
-quarter t:
+The model, per reporting unit c (a county, or the counties one ICE row covers, ``ref_reporting_units``: the unit's
+identification rows go on its unit code, its census and UCR rows on every member county) and quarter t:
 
-- submissions S ~ Poisson(population x 0.012 x booking factor (lognormal, sd 0.4) x active fraction of t);
+- UCR arrests ~ Poisson(national rate of the offense (total arrests / total population of the repo's synthetic UCR
+  seed) x population x county factor (lognormal, sd 0.3) x offense factor (lognormal, sd 0.2)) per county, data
+  year and offense; coverage 100 for ~85 % of county-years, else uniform 40-100; ``is_synthetic`` true;
+- submissions S ~ Poisson(population x 0.012 x booking factor x active fraction of t); bookings follow arrests, so
+  the booking factor is the unit's UCR arrest factor x lognormal(sd 0.25) (about sd 0.4 in all);
 - matches M ~ Poisson(S x 0.35 x F x random effect (lognormal, sd 0.35)), F the ACS foreign-born share of the
-  vintage the warehouse uses for t, M <= S;
+  vintage the warehouse uses for t; M <= S;
 - about 20 % of M of unknown level (county-specific known share around 0.8); the known-level matches split
-  Level 3 ~ Binomial(known, q_c), q_c around the county's expected UCR level-3 share (logit sd 0.3), and the rest
-  into Level 1 / Level 2 by the national UCR proportion;
-- UCR arrests ~ Poisson(national rate of the offense (from the repo's synthetic UCR seed) x population x county
-  factor (lognormal, sd 0.3) x offense factor (lognormal, sd 0.2)); coverage 100 for ~85 % of county-years, else
-  uniform 40-100.
+  Level 3 ~ Binomial(known, q_c), q_c around the unit's expected UCR level-3 share (logit sd 0.3), the rest into
+  Level 1 / Level 2 by the unit's UCR proportion; all three levels given, ``matches_level2_3`` empty.
 
-Activation dates are the real ones (``ref_sc_activations``) shifted by one offset so that ~85 % of units are active
-from the first quarter and the rest switch on during the scenario (some mid-quarter: the row then starts on the
-activation date). No row precedes activation. Note: the warehouse reads activation dates from the reference seed,
-not from the raw files; see the README of the benchmarks (or ``--activations``) for what that means.
+Activations (``--activations``): ``shifted`` (default) takes the real dates of ``ref_sc_activations`` and moves them
+all by one offset so that ~85 % of units are active from the first quarter and the rest switch on during the
+scenario; ``reference`` keeps the real dates. Either way a unit activating mid-quarter has a row from its activation
+date, and no row precedes activation. Caution: the warehouse reads activation dates from the reference seed, not
+from the raw files, and counts exposure (statistic 2) only from the reference date, so ``shifted`` data give rows
+before a unit's reference activation zero or partial exposure. ``--activations reference --first-quarter 2012Q2``
+(~80 % active from the first quarter) is consistent with the warehouse; the benchmarks and tests use it.
 
-Planted anomalies (from ``start_quarter`` on, of multiplicative ``strength``):
+Planted anomalies (from ``start_quarter`` on, of multiplicative ``strength``; the unit keeps its own random
+effects, so a unit with a low match rate may stay unremarkable even with its excess):
 
 - ``excess_match_rate``: M x strength (statistics 1 and 2 high);
-- ``excess_minor_share``: odds of a less-serious level among known-level matches x strength (statistic 3 high);
+- ``excess_minor_share``: odds of Level 3 among known-level matches x strength, M unchanged (statistic 3 high);
 - ``excess_matches_vs_crime``: S and M x strength, UCR unchanged (statistic 1 normal, statistic 2 high).
 
-Same arguments, same bytes: every draw comes from ``numpy.random.default_rng(seed)`` in a fixed order.
+Decoys: tiny single-county units (population < 5,000) redrawn as perfectly average counties (bookings in proportion
+to arrests, the national match rate, the UCR less-serious share; only Poisson noise), and of those the ones whose
+most surprising quarter (smallest Poisson upper tail of its match count) is the most extreme: innocent by
+construction, extreme by chance alone.
+
+Same arguments, same bytes: every draw comes from ``numpy.random.default_rng(seed)`` in a fixed order (the output
+directory is not part of any file).
 """
 
 from __future__ import annotations
@@ -256,7 +268,7 @@ class Units:
     population: np.ndarray
     share_by_vintage: dict[str, np.ndarray]  # foreign-born share for generation (NaN-free), per ACS vintage
     has_census: np.ndarray
-    activation: list[dt.date | None]  # shifted activation date (None: never activated)
+    activation: list[dt.date | None]  # activation date used (shifted or real; None: never activated)
     size_class: np.ndarray  # 1 (smallest fifth) .. 5
 
 
@@ -493,18 +505,24 @@ def identification_table(
     probability = np.minimum(MATCH_CONSTANT * share * random_effect[:, None] * match_factor, MAX_MATCH_PROBABILITY)
     matches = np.minimum(rng.poisson(submissions * probability), submissions)
 
-    # Decoys: tiny units redrawn at exactly the national match rate (no county effect, no excess: innocent), and
-    # of those the n_decoys whose most surprising quarter is the most extreme by chance alone.
-    national_mean = submissions[decoy_pool] * MATCH_CONSTANT * share[decoy_pool]
-    innocent = np.minimum(rng.poisson(national_mean), submissions[decoy_pool])
-    tail = np.where(submissions[decoy_pool] > 0, poisson_upper_tail(innocent, national_mean), 1.0)
-    extreme_quarter = tail.argmin(axis=1)
-    order = np.lexsort((decoy_pool, tail.min(axis=1)))[:n_decoys]
+    # Decoys: tiny units redrawn as perfectly average counties (bookings in proportion to their UCR arrests,
+    # the national match rate, the UCR less-serious share: no county effect, no excess, innocent), of which the
+    # n_decoys whose most surprising quarter is the most extreme by Poisson chance alone.
+    pool_submissions = rng.poisson(
+        population[decoy_pool, None] * BOOKING_RATE * arrest_factor[decoy_pool, None] * active_days[decoy_pool] / days
+    )
+    national_mean = pool_submissions * MATCH_CONSTANT * share[decoy_pool]
+    pool_matches = np.minimum(rng.poisson(national_mean), pool_submissions)
+    tail = np.where(pool_submissions > 0, poisson_upper_tail(pool_matches, national_mean), 1.0)
+    order = sorted(np.lexsort((decoy_pool, tail.min(axis=1)))[:n_decoys].tolist())
     if len(order) < n_decoys:
         log(f"only {len(decoy_pool)} tiny units available: {len(order)} decoys instead of {n_decoys}")
-    decoys = [Planted(int(decoy_pool[i]), "decoy", None, None, int(extreme_quarter[i])) for i in sorted(order.tolist())]
-    chosen = decoy_pool[sorted(order.tolist())]
-    matches[chosen] = innocent[sorted(order.tolist())]
+    extreme_quarter = tail.argmin(axis=1)
+    decoys = [Planted(int(decoy_pool[i]), "decoy", None, None, int(extreme_quarter[i])) for i in order]
+    chosen = decoy_pool[order]
+    submissions[chosen] = pool_submissions[order]
+    matches[chosen] = pool_matches[order]
+    minor_logit[chosen] = logit(np.clip(level3_share[chosen], 0.01, 0.99))
 
     known = rng.binomial(matches, known_share[:, None])
     minor = rng.binomial(known, expit(minor_logit[:, None] + np.log(minor_odds)))
@@ -583,7 +601,8 @@ def write_table(frame: pd.DataFrame, path_stem: Path, table: str, file_format: s
     connection = duckdb.connect()
     try:
         connection.execute("set threads = 1")
-        connection.register("frame", frame.astype(object).where(frame.notna(), None))
+        # Text tables (the census seed is copied as text) have "" for null.
+        connection.register("frame", frame.astype(object).where(frame.notna() & (frame != ""), None))
         columns = ", ".join(f'cast("{name}" as {types[name]}) as "{name}"' for name in frame.columns)
         target = str(path).replace("'", "''")
         connection.execute(f"copy (select {columns} from frame) to '{target}' (format parquet)")
@@ -718,8 +737,8 @@ def parse_arguments(argv: Sequence[str] | None = None) -> Options:
         "--ucr-years",
         type=positive_int,
         default=None,
-        help="UCR data years, ending with the last calendar year of the scenario "
-        "(default: the years the quarters span plus the one before)",
+        help="UCR data years, ending with the last calendar year of the scenario (default: %(default)s, meaning "
+        "the calendar years the quarters span plus the one before)",
     )
     parser.add_argument(
         "--anomalies",

@@ -12,6 +12,22 @@ periods as (
     select * from {{ ref('int_reporting_periods') }}
 ),
 
+submissions_before_activation as (
+    -- ICE reports only activated jurisdictions: a row with submissions that ends before the reference activation
+    -- date proves the reference late, so exposure counts from that row's start instead. A row that only
+    -- overlaps the activation date is clipped to it (a county activated mid-quarter).
+    select
+        identifications.county_fips,
+        min(identifications.period_start_date) as first_submission_start_date
+    from identifications
+    inner join county_units
+        on identifications.county_fips = county_units.county_fips
+    where
+        identifications.submissions > 0
+        and identifications.period_end_date < county_units.activation_date
+    group by identifications.county_fips
+),
+
 rows_in_window as (
     select
         periods.reporting_period,
@@ -38,7 +54,7 @@ rows_in_window as (
         greatest(
             0,
             {{ days_between(
-                'greatest(identifications.period_start_date, coalesce(county_units.activation_date, identifications.period_start_date))',
+                'greatest(identifications.period_start_date, coalesce(submissions_before_activation.first_submission_start_date, county_units.activation_date, identifications.period_start_date))',
                 'identifications.period_end_date'
             ) }} + 1
         ) as exposure_days
@@ -49,6 +65,8 @@ rows_in_window as (
             and identifications.period_end_date <= periods.quarter_end_date
     inner join county_units
         on identifications.county_fips = county_units.county_fips
+    left join submissions_before_activation
+        on identifications.county_fips = submissions_before_activation.county_fips
 ),
 
 final as (

@@ -1,0 +1,27 @@
+-- A warning, not an error: rows with submissions that end before the county's reference activation date. ICE
+-- reports only activated jurisdictions, so the reference date is probably late; exposure then counts from the
+-- start of the earliest such row (int_identifications_unit_periods). Update ref_sc_activations to silence it.
+{{ config(severity='warn') }}
+
+with
+
+identifications as (
+    select * from {{ ref('stg_ice__identifications') }}
+),
+
+activations as (
+    select * from {{ ref('stg_reference__sc_activations') }}
+)
+
+select
+    identifications.county_fips,
+    identifications.period_start_date,
+    identifications.period_end_date,
+    identifications.submissions,
+    activations.activation_date
+from identifications
+inner join activations
+    on identifications.county_fips = activations.county_fips
+where
+    identifications.submissions > 0
+    and identifications.period_end_date < activations.activation_date
