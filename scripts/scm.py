@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -25,6 +26,8 @@ REQUIREMENTS = PROJECT_ROOT / "requirements.txt"
 STAMP = VENV_DIR / ".requirements.sha256"
 DEFAULT_DATABASE = PROJECT_ROOT / "build" / "sc_monitoring.duckdb"
 DEFAULT_HISTORY = PROJECT_ROOT / "history" / "sc_history.duckdb"
+DEFAULT_PUBLISHED = PROJECT_ROOT / "build" / "published"
+EXAMPLE_ROWS = 5
 INSIDE_VENV_FLAG = "SCM_INSIDE_VENV"
 
 
@@ -121,8 +124,69 @@ def print_review_list(database: Path) -> None:
         )
 
 
+def describe_check(node: dict) -> str:
+    """A failed dbt test in words: its rule (the generic test and its arguments, or the singular test's name and
+    first comment line)."""
+    metadata = node.get("test_metadata") or {}
+    if metadata:
+        arguments = {key: value for key, value in (metadata.get("kwargs") or {}).items() if key != "model"}
+        detail = ", ".join(f"{key}={value}" for key, value in arguments.items() if key != "column_name")
+        return f"{metadata.get('name')}" + (f" ({detail})" if detail else "")
+    first_line = next((line for line in node.get("raw_code", "").splitlines() if line.startswith("--")), "")
+    return node["name"] + (f": {first_line.lstrip('- ').strip()}" if first_line else "")
+
+
+def report_failures(database: Path, target_dir: Path) -> None:
+    """Print every failed check of the last dbt run: the table, the column, the rule, how many rows break it and up
+    to five of them with the file and line they came from (staging checks keep their failing rows)."""
+    import duckdb  # inside .venv only
+
+    try:
+        results = json.loads((target_dir / "run_results.json").read_text())["results"]
+        nodes = json.loads((target_dir / "manifest.json").read_text())["nodes"]
+    except (OSError, ValueError, KeyError):
+        return
+    failed = [result for result in results if result["status"] in ("fail", "error")]
+    if not failed:
+        return
+    print(f"\n{len(failed)} check(s) or model(s) failed:", file=sys.stderr)
+    for result in failed:
+        node = nodes.get(result["unique_id"], {})
+        if node.get("resource_type") != "test":
+            print(f"\n- {node.get('name', result['unique_id'])}: {result.get('message')}", file=sys.stderr)
+            continue
+        table = (node.get("attached_node") or "").split(".")[-1] or ", ".join(
+            node.get("depends_on", {}).get("nodes", [])
+        )
+        column = node.get("column_name") or (node.get("test_metadata") or {}).get("kwargs", {}).get("column_name")
+        print(f"\n- table {table}" + (f", column {column}" if column else ""), file=sys.stderr)
+        print(f"  rule: {describe_check(node)}", file=sys.stderr)
+        if result["status"] == "error":
+            print(f"  error: {result.get('message')}", file=sys.stderr)
+            continue
+        print(f"  rows breaking it: {result.get('failures')}", file=sys.stderr)
+        relation = node.get("relation_name")
+        if not relation or not database.exists():
+            continue
+        try:
+            with duckdb.connect(str(database), read_only=True) as connection:
+                cursor = connection.execute(f"select * from {relation} limit {EXAMPLE_ROWS}")
+                names = [description[0] for description in cursor.description]
+                rows = cursor.fetchall()
+        except duckdb.Error:
+            continue
+        for row in rows:
+            values = dict(zip(names, row, strict=True))
+            where = ""
+            if values.get("source_line_number") is not None:
+                where = f"{values.pop('source_file', '')} line {values.pop('source_line_number')}: "
+            shown = ", ".join(f"{name}={value}" for name, value in values.items() if value is not None)
+            print(f"    {where}{shown}", file=sys.stderr)
+
+
 def command_run(arguments: argparse.Namespace) -> int:
     database = Path(arguments.database).resolve()
+    published_dir = Path(arguments.published_dir).resolve()
     dbt_arguments = ["build"]
     dbt_vars = arguments.vars or ""
     if arguments.raw_dir:
@@ -135,10 +199,20 @@ def command_run(arguments: argparse.Namespace) -> int:
     if dbt_vars:
         dbt_arguments += ["--vars", dbt_vars]
     status = run_dbt(dbt_arguments, database)
+
+    from publish import current_release, publish  # inside .venv only (duckdb)
+
     if status != 0:
-        print("error: dbt build failed (see above); nothing was published.", file=sys.stderr)
+        report_failures(database, PROJECT_ROOT / "target")
+        release = current_release(published_dir)
+        kept = f"the published copy of {release['released_at']} is untouched" if release else "nothing was published"
+        print(f"\nerror: dbt build failed; nothing new was published ({kept}: {published_dir}).", file=sys.stderr)
         return status
-    print_review_list(database)
+    release = publish(database, published_dir)
+    print(
+        f"\npublished {published_dir / 'sc_monitoring.duckdb'} and {published_dir / 'exports'} (release {release.name})"
+    )
+    print_review_list(published_dir / "sc_monitoring.duckdb")
     return 0
 
 
@@ -186,6 +260,12 @@ def parse_arguments() -> argparse.Namespace:
         "--database",
         default=os.environ.get("SCM_DUCKDB_PATH", str(DEFAULT_DATABASE)),
         help="DuckDB file to build (default: $SCM_DUCKDB_PATH or build/sc_monitoring.duckdb)",
+    )
+    run.add_argument(
+        "--published-dir",
+        default=os.environ.get("SCM_PUBLISHED_DIR", str(DEFAULT_PUBLISHED)),
+        help="where the read-only copy and the Parquet exports are published after every test passed"
+        " (default: $SCM_PUBLISHED_DIR or build/published)",
     )
     run.add_argument(
         "--raw-dir",

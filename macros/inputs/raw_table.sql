@@ -1,34 +1,44 @@
 {#- The relation a raw table is read from (only staging models call this): the embedded seed by default, or the
-    operator's file in var raw_dir, read by DuckDB directly (CONTRACT.md "Inputs"). From a file, the contract's
-    columns are selected by name: an absent optional column is null, an absent required one stops the run with a
-    message naming the table, the file's directory and the column. -#}
+    operator's file in var raw_dir, read by DuckDB directly (CONTRACT.md "Inputs"). The contract's columns are
+    selected by name: an absent optional column is null, an absent required one stops the run with a message
+    naming the table, the file's directory and the column. Every row also says where it came from
+    (`source_file`, `source_line_number`: the line in a CSV file counting the header as line 1, or the row in a
+    Parquet file), so that a broken rule can point at the line to fix. -#}
 {% macro raw_table(name) -%}
     {%- set raw_dir = var('raw_dir') -%}
-    {%- if not raw_dir -%}
-        {{ return(ref(name)) }}
-    {%- endif -%}
-    {%- set reader = raw_file_reader(name, raw_dir) -%}
     {%- set contract = raw_table_columns(name) -%}
-    {%- if execute -%}
-        {%- set present = run_query('select * from ' ~ reader ~ ' limit 0').column_names | map('lower') | list -%}
-        {%- set missing = [] -%}
-        {%- for column, required in contract if required and column not in present -%}
-            {%- do missing.append(column) -%}
-        {%- endfor -%}
-        {%- if missing -%}
-            {{ exceptions.raise_compiler_error(
-                "raw table " ~ name ~ " in raw_dir '" ~ raw_dir ~ "': required column(s) missing: "
-                ~ (missing | join(', ')) ~ " (columns found: " ~ (present | join(', ')) ~ ")"
-            ) }}
-        {%- endif -%}
-    {%- else -%}
+    {%- if not raw_dir -%}
+        {%- set reader = ref(name) -%}
+        {%- set source_file = "'seeds/raw/" ~ name ~ ".csv'" -%}
+        {%- set first_line = 2 -%}
         {%- set present = contract | map(attribute=0) | list -%}
+    {%- else -%}
+        {%- set reader = raw_file_reader(name, raw_dir) -%}
+        {%- set source_file = "'" ~ (reader.split("'")[1] | replace("'", "''")) ~ "'" -%}
+        {%- set first_line = 2 if reader.startswith('read_csv') else 1 -%}
+        {%- if execute -%}
+            {%- set present = run_query('select * from ' ~ reader ~ ' limit 0').column_names | map('lower') | list -%}
+            {%- set missing = [] -%}
+            {%- for column, required in contract if required and column not in present -%}
+                {%- do missing.append(column) -%}
+            {%- endfor -%}
+            {%- if missing -%}
+                {{ exceptions.raise_compiler_error(
+                    "raw table " ~ name ~ " in raw_dir '" ~ raw_dir ~ "': required column(s) missing: "
+                    ~ (missing | join(', ')) ~ " (columns found: " ~ (present | join(', ')) ~ ")"
+                ) }}
+            {%- endif -%}
+        {%- else -%}
+            {%- set present = contract | map(attribute=0) | list -%}
+        {%- endif -%}
     {%- endif -%}
     (
         select
             {%- for column, required in contract %}
-                {% if column in present %}{{ adapter.quote(column) }}{% else %}cast(null as {{ dbt.type_string() }}){% endif %} as {{ column }}{% if not loop.last %},{% endif %}
+                {% if column in present %}{{ adapter.quote(column) }}{% else %}cast(null as {{ dbt.type_string() }}){% endif %} as {{ column }},
             {%- endfor %}
+            {{ source_file }} as source_file,
+            row_number() over () + {{ first_line - 1 }} as source_line_number
         from {{ reader }}
     )
 {%- endmacro %}

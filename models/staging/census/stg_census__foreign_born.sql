@@ -18,7 +18,9 @@ renamed as (
         cast(source.total_population as bigint) as total_population,
         cast(source.foreign_born_share as double) as foreign_born_share,
         cast(source.foreign_born_share_moe as double) as foreign_born_share_moe,
-        cast(source.noncitizen_share as double) as noncitizen_share
+        cast(source.noncitizen_share as double) as noncitizen_share,
+        source.source_file,
+        source.source_line_number
     from source
     left join fips_changes
         on cast(source.county_fips as {{ dbt.type_string() }}) = fips_changes.source_fips

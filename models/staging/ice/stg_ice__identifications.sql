@@ -21,7 +21,9 @@ renamed as (
         cast(source.matches_level3 as bigint) as matches_level3,
         cast(source.matches_level2_3 as bigint) as matches_level2_3,
         source.level_basis,
-        source.source as source_label
+        source.source as source_label,
+        source.source_file,
+        source.source_line_number
     from source
     left join fips_changes
         on cast(source.county_fips as {{ dbt.type_string() }}) = fips_changes.source_fips

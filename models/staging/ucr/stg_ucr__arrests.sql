@@ -16,7 +16,9 @@ renamed as (
         upper(trim(source.offense_code)) as offense_code,
         cast(source.arrests as bigint) as arrests,
         cast(source.coverage_indicator as double) as coverage_indicator,
-        coalesce(cast(source.is_synthetic as boolean), false) as is_synthetic
+        coalesce(cast(source.is_synthetic as boolean), false) as is_synthetic,
+        source.source_file,
+        source.source_line_number
     from source
     left join fips_changes
         on cast(source.county_fips as {{ dbt.type_string() }}) = fips_changes.source_fips
