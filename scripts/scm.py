@@ -1,12 +1,15 @@
 """One entry point for operators and CI: install into a local virtual environment, build, test, lint.
 
-    python3 scripts/scm.py run     # install, `dbt build` on the embedded data, print the review list
+    python3 scripts/scm.py run     # install, `dbt build` on the embedded data (or --raw-dir), publish, print the list
     python3 scripts/scm.py test    # install, then every test (dbt data and unit tests, end-to-end, lint)
     python3 scripts/scm.py lint    # sqlfluff (dbt templater, DuckDB dialect) and ruff
 
 Needs only Python 3.11 and the package registry: the first call creates `.venv/` beside the project and installs
 the pinned `requirements.txt` into it; later calls reinstall only when that file changes. Everything after the
 install runs inside `.venv` (this script re-executes itself there).
+
+`run` publishes (scripts/publish.py) only when the build passed every model and test; otherwise it prints each
+failed check with example rows and leaves the published copy as it was.
 """
 
 from __future__ import annotations
