@@ -132,7 +132,9 @@ def describe_check(node: dict) -> str:
     first comment line)."""
     metadata = node.get("test_metadata") or {}
     if metadata:
-        arguments = {key: value for key, value in (metadata.get("kwargs") or {}).items() if key != "model"}
+        arguments = {
+            key: value for key, value in (metadata.get("kwargs") or {}).items() if key not in ("model", "null_passes")
+        }
         detail = ", ".join(f"{key}={value}" for key, value in arguments.items() if key != "column_name")
         return f"{metadata.get('name')}" + (f" ({detail})" if detail else "")
     first_line = next((line for line in node.get("raw_code", "").splitlines() if line.startswith("--")), "")
@@ -183,7 +185,10 @@ def report_failures(database: Path, target_dir: Path) -> None:
             where = ""
             if values.get("source_line_number") is not None:
                 where = f"{values.pop('source_file', '')} line {values.pop('source_line_number')}: "
+            unparsable = values.pop("unparsable_values", None)
             shown = ", ".join(f"{name}={value}" for name, value in values.items() if value is not None)
+            if unparsable:
+                shown = f"does not parse: {unparsable} | {shown}"
             print(f"    {where}{shown}", file=sys.stderr)
 
 

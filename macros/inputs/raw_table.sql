@@ -19,7 +19,7 @@
         {%- if execute -%}
             {%- set present = run_query('select * from ' ~ reader ~ ' limit 0').column_names | map('lower') | list -%}
             {%- set missing = [] -%}
-            {%- for column, required in contract if required and column not in present -%}
+            {%- for column, required, data_type in contract if required and column not in present -%}
                 {%- do missing.append(column) -%}
             {%- endfor -%}
             {%- if missing -%}
@@ -34,7 +34,7 @@
     {%- endif -%}
     (
         select
-            {%- for column, required in contract %}
+            {%- for column, required, data_type in contract %}
                 {% if column in present %}{{ adapter.quote(column) }}{% else %}cast(null as {{ dbt.type_string() }}){% endif %} as {{ column }},
             {%- endfor %}
             {{ source_file }} as source_file,

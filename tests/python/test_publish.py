@@ -41,11 +41,12 @@ def scm_run(work: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
 
 
 def broken_raw_dir(path: Path) -> Path:
-    """The embedded raw tables with two damaged rows of raw_sc_identifications: data rows 4 and 21 (lines 5 and
-    22 of the file), one with more matches than submissions, one with negative submissions."""
+    """The embedded raw tables with three damaged rows of raw_sc_identifications: data rows 4, 7 and 21 (lines 5,
+    8 and 22 of the file): more matches than submissions, text in a count, negative submissions."""
     path.mkdir()
     identifications = pd.read_csv(REPO_ROOT / "seeds/raw/raw_sc_identifications.csv", dtype=str, keep_default_na=False)
     identifications.loc[3, "matches_total"] = str(int(identifications.loc[3, "submissions"]) + 5)
+    identifications.loc[6, "submissions"] = "1,234"
     identifications.loc[20, "submissions"] = "-4"
     identifications.to_csv(path / "raw_sc_identifications.csv", index=False)
     for table in ["raw_census_foreign_born", "raw_ucr_arrests"]:
@@ -84,6 +85,7 @@ def test_publish_builds_read_only_copy_and_exports_and_a_failed_build_keeps_them
         assert "rule: expression_is_true (expression=matches_total <= submissions)" in report, report
         assert "raw_sc_identifications.csv line 5: county_fips=01015" in report, report
         assert "raw_sc_identifications.csv line 22: county_fips=01073" in report, report
+        assert "raw_sc_identifications.csv line 8: does not parse: submissions=1,234 | county_fips=01023" in report
         assert "nothing new was published (the published copy of" in report, report
         assert os.readlink(published / "current") == current_target
         assert current_release(published) == release

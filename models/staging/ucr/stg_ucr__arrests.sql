@@ -12,11 +12,12 @@ renamed as (
     select
         {{ mapped_county_fips('cast(source.county_fips as ' ~ dbt.type_string() ~ ')') }} as county_fips,
         cast(source.county_fips as {{ dbt.type_string() }}) as source_county_fips,
-        cast(source.data_year as integer) as data_year,
+        {{ parse_raw('raw_ucr_arrests', 'data_year') }} as data_year,
         upper(trim(source.offense_code)) as offense_code,
-        cast(source.arrests as bigint) as arrests,
-        cast(source.coverage_indicator as double) as coverage_indicator,
-        coalesce(cast(source.is_synthetic as boolean), false) as is_synthetic,
+        {{ parse_raw('raw_ucr_arrests', 'arrests') }} as arrests,
+        {{ parse_raw('raw_ucr_arrests', 'coverage_indicator') }} as coverage_indicator,
+        coalesce({{ parse_raw('raw_ucr_arrests', 'is_synthetic') }}, false) as is_synthetic,
+        {{ unparsable_values('raw_ucr_arrests') }} as unparsable_values,
         source.source_file,
         source.source_line_number
     from source
