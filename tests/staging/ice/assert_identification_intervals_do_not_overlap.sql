@@ -11,6 +11,8 @@ ordered as (
         county_fips,
         period_start_date,
         period_end_date,
+        source_file,
+        source_line_number,
         lag(period_end_date) over (
             partition by county_fips
             order by period_start_date, period_end_date
