@@ -95,7 +95,7 @@ def print_review_list(database: Path) -> None:
             """
             select anomaly_rank, county_fips, unit_name, combined_score, n_statistics_scored, is_significant,
                    previous_anomaly_rank, is_new_on_list, n_earlier_quarters_flagged, flag_reasons,
-                   reporting_period, uses_synthetic_inputs
+                   reporting_period, uses_synthetic_inputs, analyst_notes
             from marts.rpt_anomaly_ranking
             where is_selected_period and is_flagged
             order by anomaly_rank
@@ -109,12 +109,14 @@ def print_review_list(database: Path) -> None:
         f"{'rank':>4}  {'unit':5}  {'name':40}  {'score':>6}  {'K':>1}  {'q<FDR':5}"
         f"  {'prev':>4}  {'new':3}  {'before':>6}"
     )
-    for rank, fips, name, score, n_scored, significant, previous, is_new, earlier, reasons, _, _ in rows:
+    for rank, fips, name, score, n_scored, significant, previous, is_new, earlier, reasons, _, _, notes in rows:
         print(
             f"{rank:>4}  {fips:5}  {name[:40]:40}  {score:6.2f}  {n_scored:>1}  {'yes' if significant else '':5}"
             f"  {previous if previous is not None else '-':>4}  {'new' if is_new else '':3}  {earlier:>6}"
         )
         print(f"{'':13}{reasons}")
+        if notes:
+            print(f"{'':13}analyst notes: {notes}")
     print(
         "\nK: statistics scored; prev: rank in the previous quarter; new: not on the previous quarter's list;"
         " before: earlier quarters on the list (all recomputed in this build)."

@@ -25,6 +25,19 @@ published as (
     select * from {{ ref('int_published_review_lists') }}
 ),
 
+notes as (
+    select * from {{ ref('stg_analyst__notes') }}
+),
+
+unit_notes as (
+    {%- set note_text = "concat(note, ' (', note_source, ', ', cast(noted_on as " ~ dbt.type_string() ~ "), ')')" %}
+    select
+        unit_fips,
+        {{ ordered_list_text(note_text, '; ') }} as analyst_notes
+    from notes
+    group by unit_fips
+),
+
 joined as (
     select
         match_rate.county_fips,
@@ -225,12 +238,15 @@ final as (
         with_history.is_new_on_list,
         with_history.published_previous_anomaly_rank,
         with_history.was_on_published_previous_list,
-        coalesce(published_counts.n_earlier_quarters_published_on_list, 0) as n_earlier_quarters_published_on_list
+        coalesce(published_counts.n_earlier_quarters_published_on_list, 0) as n_earlier_quarters_published_on_list,
+        unit_notes.analyst_notes
     from with_history
     left join published_counts
         on
             with_history.county_fips = published_counts.county_fips
             and with_history.reporting_period = published_counts.reporting_period
+    left join unit_notes
+        on with_history.county_fips = unit_notes.unit_fips
 )
 
 select * from final
