@@ -6,10 +6,12 @@ Layout under the published folder (default build/published):
 
     releases/<UTC timestamp>/sc_monitoring.duckdb    read-only copy of the build database
     releases/<UTC timestamp>/exports/<mart>.parquet  one file per table of schema `marts`
+    releases/<UTC timestamp>/docs/index.html         the dbt documentation (catalog) as one self-contained page
     releases/<UTC timestamp>/release.json            when, from which database, row counts
     current -> releases/<UTC timestamp>              replaced in one atomic rename
     sc_monitoring.duckdb -> current/sc_monitoring.duckdb
     exports -> current/exports
+    docs -> current/docs
 
 A reader holding the previous copy open keeps reading it (its release stays on disk; the two newest are kept).
 
@@ -47,10 +49,10 @@ def _point(link: Path, target: str) -> None:
     os.replace(temporary, link)
 
 
-def publish(database: Path, published_dir: Path) -> Path:
-    """Copy `database` and export its marts into a new release beside the published one, then switch readers to
-    it. Returns the new release folder. Raises on any failure before the switch, leaving readers' release as it
-    was (the half-made release is removed)."""
+def publish(database: Path, published_dir: Path, docs_page: Path | None = None) -> Path:
+    """Copy `database`, export its marts and copy the static docs page `docs_page` (if given) into a new release
+    beside the published one, then switch readers to it. Returns the new release folder. Raises on any failure
+    before the switch, leaving readers' release as it was (the half-made release is removed)."""
     published_dir.mkdir(parents=True, exist_ok=True)
     releases = published_dir / "releases"
     releases.mkdir(exist_ok=True)
@@ -80,6 +82,9 @@ def publish(database: Path, published_dir: Path) -> Path:
                 target = staging / "exports" / f"{table}.parquet"
                 connection.execute(f"copy marts.{table} to '{target}' (format parquet)")
                 row_counts[table] = connection.execute(f"select count(*) from marts.{table}").fetchone()[0]
+        if docs_page is not None:
+            (staging / "docs").mkdir()
+            shutil.copyfile(docs_page, staging / "docs" / "index.html")
         (staging / DATABASE_NAME).chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
         manifest = {
             "released_at": released_at.isoformat(),
@@ -94,7 +99,11 @@ def publish(database: Path, published_dir: Path) -> Path:
         raise
 
     _point(published_dir / "current", f"releases/{name}")
-    for link, target in [(DATABASE_NAME, f"current/{DATABASE_NAME}"), ("exports", "current/exports")]:
+    for link, target in [
+        (DATABASE_NAME, f"current/{DATABASE_NAME}"),
+        ("exports", "current/exports"),
+        ("docs", "current/docs"),
+    ]:
         if not (published_dir / link).is_symlink():
             _point(published_dir / link, target)
     for old in sorted(releases.iterdir())[:-RELEASES_KEPT]:
@@ -105,13 +114,14 @@ def publish(database: Path, published_dir: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", required=True, type=Path, help="the build database to publish")
+    parser.add_argument("--docs-page", type=Path, help="the static dbt docs page to publish with it")
     parser.add_argument(
         "--published-dir", type=Path, default=Path("build/published"), help="where readers find the published copy"
     )
     arguments = parser.parse_args()
     if not arguments.database.exists():
         sys.exit(f"error: {arguments.database} does not exist")
-    release = publish(arguments.database, arguments.published_dir)
+    release = publish(arguments.database, arguments.published_dir, arguments.docs_page)
     print(f"published {release}")
 
 

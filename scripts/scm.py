@@ -218,9 +218,14 @@ def command_run(arguments: argparse.Namespace) -> int:
         kept = f"the published copy of {release['released_at']} is untouched" if release else "nothing was published"
         print(f"\nerror: dbt build failed; nothing new was published ({kept}: {published_dir}).", file=sys.stderr)
         return status
-    release = publish(database, published_dir)
+    docs_status = run_dbt(["docs", "generate", "--static", *dbt_arguments[1:]], database)
+    if docs_status != 0:
+        print("error: dbt docs generate failed (see above); nothing new was published.", file=sys.stderr)
+        return docs_status
+    release = publish(database, published_dir, PROJECT_ROOT / "target" / "static_index.html")
     print(
-        f"\npublished {published_dir / 'sc_monitoring.duckdb'} and {published_dir / 'exports'} (release {release.name})"
+        f"\npublished {published_dir / 'sc_monitoring.duckdb'}, {published_dir / 'exports'} and"
+        f" {published_dir / 'docs' / 'index.html'} (release {release.name})"
     )
     print_review_list(published_dir / "sc_monitoring.duckdb")
     return 0
