@@ -3,6 +3,8 @@
     python3 scripts/scm.py run     # install, `dbt build` on the embedded data (or --raw-dir), publish, print the list
     python3 scripts/scm.py test    # install, then every test (dbt data and unit tests, end-to-end, lint)
     python3 scripts/scm.py lint    # sqlfluff (dbt templater, DuckDB dialect) and ruff
+    python3 scripts/scm.py dashboard          # the Streamlit dashboard on 127.0.0.1:8501 (published copy)
+    python3 scripts/scm.py report --period Q  # the quarterly report, one self-contained HTML file
 
 Needs only Python 3.11 and the package registry: the first call creates `.venv/` beside the project and installs
 the pinned `requirements.txt` into it; later calls reinstall only when that file changes. Everything after the
@@ -231,6 +233,47 @@ def command_run(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def command_dashboard(arguments: argparse.Namespace) -> int:
+    database = Path(arguments.published_dir).resolve() / "sc_monitoring.duckdb"
+    if not database.exists():
+        print(f"error: nothing is published yet ({database}); run `python3 scripts/scm.py run` first", file=sys.stderr)
+        return 2
+    command = [
+        str(Path(sys.executable).with_name("streamlit")),
+        "run",
+        str(PROJECT_ROOT / "dashboard" / "app.py"),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(arguments.port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    print(f"dashboard on http://127.0.0.1:{arguments.port} (reading {database}; Ctrl-C stops it)", flush=True)
+    env = {**os.environ, "SCM_PUBLISHED_DATABASE": str(database)}
+    return subprocess.run(command, check=False, cwd=PROJECT_ROOT, env=env).returncode
+
+
+def command_report(arguments: argparse.Namespace) -> int:
+    published_dir = Path(arguments.published_dir).resolve()
+    database = published_dir / "sc_monitoring.duckdb"
+    if not database.exists():
+        print(f"error: nothing is published yet ({database}); run `python3 scripts/scm.py run` first", file=sys.stderr)
+        return 2
+    command = [sys.executable, str(PROJECT_ROOT / "scripts" / "report.py"), "--database", str(database)]
+    if arguments.period:
+        command += ["--period", arguments.period]
+    out = (
+        Path(arguments.out).resolve()
+        if arguments.out
+        else published_dir / f"report-{arguments.period or 'latest'}.html"
+    )
+    command += ["--out", str(out)]
+    return subprocess.run(command, check=False, cwd=PROJECT_ROOT).returncode
+
+
 def command_test(arguments: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "pytest", "tests/python", *arguments.pytest_arguments]
     print("$ " + " ".join(command), flush=True)
@@ -298,6 +341,26 @@ def parse_arguments() -> argparse.Namespace:
     )
     test.add_argument("pytest_arguments", nargs=argparse.REMAINDER, help="passed on to pytest")
     test.set_defaults(handler=command_test)
+
+    published_default = os.environ.get("SCM_PUBLISHED_DIR", str(DEFAULT_PUBLISHED))
+    dashboard = commands.add_parser(
+        "dashboard",
+        help="start the Streamlit dashboard on localhost, reading the published copy",
+        description="Starts the dashboard (dashboard/app.py) on 127.0.0.1; it keeps working while a build runs.",
+    )
+    dashboard.add_argument("--port", type=int, default=8501, help="port on 127.0.0.1 (default 8501)")
+    dashboard.add_argument("--published-dir", default=published_default, help="the published folder")
+    dashboard.set_defaults(handler=command_dashboard)
+
+    report = commands.add_parser(
+        "report",
+        help="write the quarterly report (one self-contained HTML file) from the published copy",
+        description="Writes the report of a period (default: the one the build reported on).",
+    )
+    report.add_argument("--period", help="reporting period YYYYQn")
+    report.add_argument("--out", help="HTML file to write (default: <published-dir>/report-<period>.html)")
+    report.add_argument("--published-dir", default=published_default, help="the published folder")
+    report.set_defaults(handler=command_report)
 
     lint = commands.add_parser("lint", help="sqlfluff on the SQL, ruff on the Python")
     lint.set_defaults(handler=command_lint)

@@ -1,0 +1,268 @@
+"""Queries of the published warehouse, one function per question, each returning a DataFrame.
+
+Every query opens its own read-only connection to the published copy and closes it at once: no lock is held
+between queries, and a release swapped in by a build (the `sc_monitoring.duckdb` link points at the new one) is
+picked up by the next query. The build's own file is never read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_PUBLISHED_DATABASE = REPO_ROOT / "build" / "published" / "sc_monitoring.duckdb"
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """One of the three monitoring statistics: its mart, its column prefix in rpt_anomaly_ranking, its label."""
+
+    number: int
+    mart: str
+    prefix: str
+    label: str
+
+
+STATISTICS: tuple[Statistic, ...] = (
+    Statistic(1, "fct_match_rate", "match_rate", "1. Match rate vs foreign-born share"),
+    Statistic(2, "fct_crime_adjusted_matches", "crime_adjusted", "2. Matches vs UCR arrests x foreign-born share"),
+    Statistic(3, "fct_minor_offense_share", "minor_share", "3. Less-serious share of matches vs UCR"),
+)
+
+
+def published_database() -> Path:
+    """The published read-only copy: env SCM_PUBLISHED_DATABASE, else build/published/sc_monitoring.duckdb."""
+    return Path(os.environ.get("SCM_PUBLISHED_DATABASE", DEFAULT_PUBLISHED_DATABASE))
+
+
+def query(database: Path, sql: str, parameters: list[object] | dict[str, object] | None = None) -> pd.DataFrame:
+    """Run one query on a fresh read-only connection to `database`, closed before returning."""
+    if not database.exists():
+        raise FileNotFoundError(f"no published warehouse at {database}: run `scripts/scm.py run` first")
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return connection.execute(sql, parameters or []).df()
+
+
+def release_manifest(database: Path) -> dict[str, object] | None:
+    """release.json of the release the database belongs to (beside the resolved file), or None."""
+    for manifest in (database.resolve().parent / "release.json", database.parent / "current" / "release.json"):
+        if manifest.exists():
+            return json.loads(manifest.read_text())
+    return None
+
+
+def reporting_periods(database: Path) -> pd.DataFrame:
+    """Every reporting period in the data, latest first, with `is_selected_period`."""
+    return query(
+        database,
+        "select reporting_period, bool_or(is_selected_period) as is_selected_period"
+        " from marts.rpt_anomaly_ranking group by reporting_period order by reporting_period desc",
+    )
+
+
+def selected_period(database: Path) -> str:
+    """The period the build reported on (var reporting_period)."""
+    periods = reporting_periods(database)
+    return str(periods.loc[periods["is_selected_period"], "reporting_period"].iloc[0])
+
+
+def ranking(database: Path, period: str) -> pd.DataFrame:
+    """rpt_anomaly_ranking of one period, every unit, ranked units first."""
+    return query(
+        database,
+        "select * from marts.rpt_anomaly_ranking where reporting_period = ? order by anomaly_rank nulls last,"
+        " county_fips",
+        [period],
+    )
+
+
+def review_list(database: Path, period: str) -> pd.DataFrame:
+    """The review list of one period: the flagged units in rank order."""
+    ranked = ranking(database, period)
+    return ranked[ranked["is_flagged"]].reset_index(drop=True)
+
+
+def dropped_off_list(database: Path, period: str) -> pd.DataFrame:
+    """Units on the previous quarter's review list (recomputed in this build) that are not on this one."""
+    return query(
+        database,
+        """
+        select now.county_fips, now.unit_name, before.anomaly_rank as previous_anomaly_rank, now.anomaly_rank
+        from marts.rpt_anomaly_ranking as now
+        join marts.rpt_anomaly_ranking as before
+            on before.county_fips = now.county_fips and before.reporting_period = now.previous_reporting_period
+        where now.reporting_period = ? and before.is_flagged and not now.is_flagged
+        order by before.anomaly_rank
+        """,
+        [period],
+    )
+
+
+def statistic_scores(database: Path, statistic: Statistic, period: str) -> pd.DataFrame:
+    """One statistic's mart for one period, with `is_flagged` (on the review list) and `unit_name`."""
+    return query(
+        database,
+        f"""
+        select s.*, r.unit_name, r.is_flagged, r.anomaly_rank
+        from marts.{statistic.mart} as s
+        join marts.rpt_anomaly_ranking as r using (county_fips, reporting_period)
+        where s.reporting_period = ?
+        """,
+        [period],
+    )
+
+
+def units(database: Path, period: str) -> pd.DataFrame:
+    """The reporting units of one period (`county_fips`, `unit_name`, `anomaly_rank`), ranked first."""
+    return query(
+        database,
+        "select county_fips, unit_name, anomaly_rank from marts.rpt_anomaly_ranking where reporting_period = ?"
+        " order by anomaly_rank nulls last, county_fips",
+        [period],
+    )
+
+
+def unit_inputs(database: Path, unit_fips: str, period: str) -> pd.DataFrame:
+    """The unit's inputs in one period (intermediate.int_statistic_inputs): S, M, F, A, C, vintages."""
+    return query(
+        database,
+        """
+        select unit_fips, unit_name, member_counties, activation_date, window_start_date, window_end_date,
+            submissions, matches_total, matches_known_level, matches_unknown_level, exposure_years,
+            foreign_born_share, acs_vintage, ucr_arrests_total, ucr_coverage_indicator, ucr_data_year,
+            ucr_minor_share, ucr_is_synthetic, minor_definition
+        from intermediate.int_statistic_inputs
+        where unit_fips = ? and reporting_period = ?
+        """,
+        [unit_fips, period],
+    )
+
+
+def unit_statistics(database: Path, unit_fips: str, period: str) -> pd.DataFrame:
+    """One row per statistic for the unit and period: O, E, ratio, limits, z, q, eligibility and reason."""
+    columns = (
+        "observed, expected, ratio, ratio_shrunk, ratio_lower_95, ratio_upper_95, ratio_lower_998, ratio_upper_998,"
+        " z_score, p_value, q_value, is_eligible, ineligible_reason, tau2"
+    )
+    union = " union all ".join(
+        f"select {s.number} as statistic, '{s.label}' as label, {columns} from marts.{s.mart}"
+        " where county_fips = ? and reporting_period = ?"
+        for s in STATISTICS
+    )
+    return query(database, union + " order by statistic", [unit_fips, period] * len(STATISTICS))
+
+
+def rank_history(database: Path, unit_fips: str) -> pd.DataFrame:
+    """The unit's rank, score and flag in every period of the data."""
+    return query(
+        database,
+        "select reporting_period, anomaly_rank, combined_score, is_flagged from marts.rpt_anomaly_ranking"
+        " where county_fips = ? order by reporting_period",
+        [unit_fips],
+    )
+
+
+def neighbours(database: Path, unit_fips: str, period: str) -> pd.DataFrame:
+    """The units adjacent to any member county of the unit, with their statistics in the same period.
+
+    Adjacency is the reference seed `reference.ref_county_adjacency`, which `staging.stg_reference__county_adjacency`
+    only renames: the staging views of a published copy name the build file's catalog and do not resolve when the
+    build file had another name.
+    """
+    return query(
+        database,
+        """
+        with members as (
+            select county_fips from intermediate.int_county_units where unit_fips = $unit
+        ),
+        adjacent as (
+            select distinct neighbour.unit_fips
+            from reference.ref_county_adjacency as adjacency
+            join members on members.county_fips = adjacency.county_fips
+            join intermediate.int_county_units as neighbour on neighbour.county_fips = adjacency.neighbor_fips
+            where neighbour.unit_fips <> $unit
+        )
+        select r.county_fips, r.unit_name, r.anomaly_rank, r.is_flagged, r.combined_score,
+            r.match_rate_ratio, r.match_rate_z_score, r.crime_adjusted_ratio, r.crime_adjusted_z_score,
+            r.minor_share_ratio, r.minor_share_z_score
+        from marts.rpt_anomaly_ranking as r
+        join adjacent on adjacent.unit_fips = r.county_fips
+        where r.reporting_period = $period
+        order by r.anomaly_rank nulls last, r.county_fips
+        """,
+        {"unit": unit_fips, "period": period},
+    )
+
+
+def uses_synthetic_inputs(database: Path, period: str) -> bool:
+    """Whether any unit's scores in the period rest on synthetic inputs."""
+    flags = query(
+        database,
+        "select coalesce(bool_or(uses_synthetic_inputs), false) as synthetic from marts.rpt_anomaly_ranking"
+        " where reporting_period = ?",
+        [period],
+    )
+    return bool(flags["synthetic"].iloc[0])
+
+
+def run_settings(database: Path, period: str) -> pd.DataFrame:
+    """Per statistic, what the period was scored with: window, τ² method and value, calibration, units scored."""
+    union = " union all ".join(
+        f"select {s.number} as statistic, '{s.label}' as label, min(window_start_date) as window_start_date,"
+        " max(window_end_date) as window_end_date, any_value(tau2_method) as tau2_method, max(tau2) as tau2,"
+        " max(phi) as phi, max(calibration_constant) as calibration_constant, max(n_eligible) as n_eligible,"
+        f" count(*) as n_units from marts.{s.mart} where reporting_period = ?"
+        for s in STATISTICS
+    )
+    return query(database, union + " order by statistic", [period] * len(STATISTICS))
+
+
+def units_not_scored(database: Path, period: str) -> pd.DataFrame:
+    """Per statistic, how many units were not scored and why (`ineligible_reason`)."""
+    union = " union all ".join(
+        f"select {s.number} as statistic, '{s.label}' as label, ineligible_reason, count(*) as units"
+        f" from marts.{s.mart} where reporting_period = ? and not is_eligible group by ineligible_reason"
+        for s in STATISTICS
+    )
+    return query(database, union + " order by statistic, units desc", [period] * len(STATISTICS))
+
+
+def ucr_coverage_distribution(database: Path, period: str) -> pd.DataFrame:
+    """Units with submissions by band of the UCR coverage indicator (statistics 2-3 need >= min_ucr_coverage)."""
+    return query(
+        database,
+        """
+        select case
+                when ucr_coverage_indicator is null then 'no UCR data'
+                when ucr_coverage_indicator < 50 then '0-49'
+                when ucr_coverage_indicator < 80 then '50-79'
+                when ucr_coverage_indicator < 95 then '80-94'
+                else '95-100'
+            end as coverage_band,
+            count(*) as units
+        from intermediate.int_statistic_inputs
+        where reporting_period = ? and submissions > 0
+        group by coverage_band order by coverage_band
+        """,
+        [period],
+    )
+
+
+def unknown_level_share(database: Path, period: str) -> pd.DataFrame:
+    """Nationally, matches with and without an ICE level, and the unknown-level share."""
+    return query(
+        database,
+        """
+        select sum(matches_total) as matches_total, sum(matches_unknown_level) as matches_unknown_level,
+            sum(matches_unknown_level) / nullif(sum(matches_total), 0) as unknown_level_share,
+            any_value(minor_definition) as minor_definition
+        from marts.fct_minor_offense_share where reporting_period = ?
+        """,
+        [period],
+    )

@@ -1,0 +1,518 @@
+"""The raw directory: the three raw tables of docs/CONTRACT.md as CSV files, merged, checked and written.
+
+``publish`` takes a loader's new rows, reads the table already in RAW_DIR (checked against the contract like the new
+rows), replaces the rows whose key is reloaded, checks every contract rule on the result (including: no overlapping
+identification intervals of one county), and only then writes ``<RAW_DIR>/<table>.csv`` atomically (a temporary
+file in the same directory, then ``os.replace``). After writing it warns about counties that have identifications
+but no census row, or no UCR row for any year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from scload.common import (
+    LABEL_COLUMN,
+    RULE_REQUIRED,
+    WHOLE_FILE,
+    Load,
+    Reference,
+    SourceTable,
+    check_unique,
+    key_text,
+    listed,
+    map_county_codes,
+    parse_counts,
+    parse_decimals,
+    read_source,
+    value_detail,
+)
+from scload.errors import FILE_COLUMN, LINE_COLUMN, MAX_EXAMPLES, Example, Problems
+
+IDENTIFICATIONS = "raw_sc_identifications"
+CENSUS = "raw_census_foreign_born"
+UCR = "raw_ucr_arrests"
+PERCENT_HINT = "the values look like a percentage; divide by 100"
+BOOLEAN_TEXT = {"true": True, "t": True, "1": True, "yes": True, "false": False, "f": False, "0": False, "no": False}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A contract column: its name, its kind (county, date, count, share, decimal, year, text, boolean) and
+    whether it is required."""
+
+    name: str
+    kind: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A raw table of the contract: columns in contract order, key, and the column its periods are reported by."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    period: str
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+
+SPECS = {
+    IDENTIFICATIONS: TableSpec(
+        IDENTIFICATIONS,
+        (
+            Column("county_fips", "county", True),
+            Column("period_start", "date", True),
+            Column("period_end", "date", True),
+            Column("submissions", "count", True),
+            Column("matches_total", "count", True),
+            Column("matches_level1", "count", False),
+            Column("matches_level2", "count", False),
+            Column("matches_level3", "count", False),
+            Column("matches_level2_3", "count", False),
+            Column("level_basis", "text", False),
+            Column("source", "text", False),
+        ),
+        ("county_fips", "period_start", "period_end"),
+        "period_end",
+    ),
+    CENSUS: TableSpec(
+        CENSUS,
+        (
+            Column("county_fips", "county", True),
+            Column("acs_vintage", "text", True),
+            Column("total_population", "count", True),
+            Column("foreign_born_share", "share", True),
+            Column("foreign_born_share_moe", "share", False),
+            Column("noncitizen_share", "share", False),
+        ),
+        ("county_fips", "acs_vintage"),
+        "acs_vintage",
+    ),
+    UCR: TableSpec(
+        UCR,
+        (
+            Column("county_fips", "county", True),
+            Column("data_year", "year", True),
+            Column("offense_code", "text", True),
+            Column("arrests", "count", True),
+            Column("coverage_indicator", "decimal", True),
+            Column("is_synthetic", "boolean", False),
+        ),
+        ("county_fips", "data_year", "offense_code"),
+        "data_year",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Merged:
+    """The table after merging: all rows, and how many existing rows were replaced and kept."""
+
+    rows: pd.DataFrame
+    existing: int
+    replaced: int
+
+
+def raw_path(raw_dir: Path, table: str) -> Path:
+    """``<raw_dir>/<table>.csv``."""
+    return raw_dir / f"{table}.csv"
+
+
+def read_existing(raw_dir: Path, spec: TableSpec, reference: Reference) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of ``<raw_dir>/<table>.csv`` parsed to contract types (empty when there is no file or only a
+    header), with their lines, and notes on what the rewrite changes (extra columns dropped, county codes mapped).
+    Raises ``InputError`` when the table is there as Parquet (the loader merges into CSV only), or when a value
+    cannot be parsed or a required column is missing."""
+    problems = Problems(spec.name)
+    parquet = [raw_dir / f"{spec.name}.parquet", raw_dir / spec.name]
+    for path in parquet:
+        if path.exists():
+            detail = "the warehouse would read the Parquet form and ignore the CSV the loader writes"
+            hint = f"convert it to {spec.name}.csv or move it out of {raw_dir}"
+            problems.add_examples(
+                WHOLE_FILE, "the loader merges into CSV only", [Example(str(path), None, detail)], 1, hint
+            )
+    problems.raise_if_any()
+    path = raw_path(raw_dir, spec.name)
+    if not path.exists():
+        return empty_table(spec), []
+    source = read_source(path, problems, f"{spec.name} (CONTRACT.md)", require_rows=False)
+    rows, mapping_note = parse_raw(problems, source, spec, reference)
+    extra = [name for name in source.header if name.casefold() not in spec.column_names]
+    notes = [f"existing {path}: {note}" for note in mapping_note]
+    if extra:
+        notes.append(f"existing {path}: columns not in the contract dropped on rewrite: {', '.join(extra)}")
+    return rows, notes
+
+
+def empty_table(spec: TableSpec) -> pd.DataFrame:
+    """A table with the contract columns and no rows."""
+    return pd.DataFrame(columns=[*spec.column_names, FILE_COLUMN, LINE_COLUMN, LABEL_COLUMN])
+
+
+def parse_raw(
+    problems: Problems, source: SourceTable, spec: TableSpec, reference: Reference
+) -> tuple[pd.DataFrame, list[str]]:
+    """A raw table file's rows typed by the contract (columns matched by name, case-insensitively; an absent
+    optional column is null) and a note on county codes mapped through ref_fips_changes; every unparsable value
+    is a violation. Raises ``InputError`` if any."""
+    folded = {name.casefold(): name for name in source.header}
+    missing = [column.name for column in spec.columns if column.required and column.name not in folded]
+    for name in missing:
+        detail = f"header: {', '.join(source.header)}"
+        problems.add_examples(name, f"{spec.name} has the required column {name}", [Example(source.file, 1, detail)], 1)
+    problems.raise_if_any()
+    rows = source.rows.rename(columns={folded[name.casefold()]: name for name in spec.column_names if name in folded})
+    for column in spec.columns:
+        if column.name not in rows:
+            rows[column.name] = ""
+    rows[LABEL_COLUMN] = "county " + rows["county_fips"]
+    typed = rows[[FILE_COLUMN, LINE_COLUMN, LABEL_COLUMN]].copy()
+    typed["county_fips"], mapping_note = map_county_codes(
+        problems, rows, rows["county_fips"].fillna(""), "county_fips", reference, exact=True
+    )
+    for column in spec.columns[1:]:
+        typed[column.name] = parse_raw_column(problems, rows, column)
+    problems.raise_if_any()
+    return typed[[*spec.column_names, FILE_COLUMN, LINE_COLUMN, LABEL_COLUMN]], mapping_note
+
+
+def parse_raw_column(problems: Problems, rows: pd.DataFrame, column: Column) -> pd.Series:
+    """One contract column (other than county_fips) of a raw file, parsed by its kind; violations recorded in
+    ``problems``."""
+    text = rows[column.name].fillna("")
+    empty = text == ""
+    if column.required and column.kind in {"date", "year", "text", "boolean"}:
+        problems.add_rows(column.name, RULE_REQUIRED, rows[empty], value_detail(column.name))
+    if column.kind == "count":
+        return parse_counts(problems, rows, column.name, column.required)
+    if column.kind in {"share", "decimal"}:
+        return parse_decimals(problems, rows, column.name, column.required)
+    if column.kind == "date":
+        dates = text.map(iso_date)
+        problems.add_rows(
+            column.name, "a date is ISO YYYY-MM-DD", rows[~empty & dates.isna()], value_detail(column.name)
+        )
+        return dates
+    if column.kind == "year":
+        valid = text.str.fullmatch(r"\d{4}")
+        problems.add_rows(column.name, "a year is 4 digits", rows[~empty & ~valid], value_detail(column.name))
+        return pd.to_numeric(text.where(valid), errors="coerce").astype("Int64")
+    if column.kind == "boolean":
+        flags = text.str.lower().map(BOOLEAN_TEXT)
+        problems.add_rows(column.name, "true or false", rows[~empty & flags.isna()], value_detail(column.name))
+        return flags.astype("boolean")
+    return text.where(~empty)
+
+
+def iso_date(text: str) -> dt.date | None:
+    """``YYYY-MM-DD`` as a date, or None when it is not one."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def merge(existing: pd.DataFrame, new: pd.DataFrame, spec: TableSpec) -> Merged:
+    """Existing rows whose key is not reloaded, then the new rows: a reloaded key replaces its old row."""
+    if existing.empty:
+        return Merged(new.reset_index(drop=True), 0, 0)
+    key = list(spec.key)
+    reloaded = key_text(existing, key).isin(set(key_text(new, key)))
+    rows = pd.concat([existing[~reloaded], new], ignore_index=True)
+    return Merged(rows, len(existing), int(reloaded.sum()))
+
+
+def validate(rows: pd.DataFrame, spec: TableSpec, reference: Reference) -> None:
+    """Every rule of the contract on the merged table (keys unique, ranges, the table's own rules); raises
+    ``InputError`` naming each rule broken, with rows from the input file(s) and the existing raw file."""
+    problems = Problems(spec.name)
+    check_unique(problems, rows, list(spec.key), ", ".join(spec.key), "the key identifies one row (duplicate key)")
+    if spec.name == IDENTIFICATIONS:
+        validate_identifications(problems, rows)
+    elif spec.name == CENSUS:
+        validate_census(problems, rows)
+    else:
+        validate_ucr(problems, rows, reference)
+    problems.raise_if_any()
+
+
+def show(*columns: str) -> Callable[[pd.Series], str]:
+    """An example text with the row's label, its period (identifications) and the named values."""
+
+    def describe(row: pd.Series) -> str:
+        values = ", ".join(f"{name}={text_value(row[name])}" for name in columns)
+        period = f" {row['period_start']}..{row['period_end']}" if "period_start" in row else ""
+        return f"{row[LABEL_COLUMN]}{period}: {values}"
+
+    return describe
+
+
+def validate_identifications(problems: Problems, rows: pd.DataFrame) -> None:
+    """raw_sc_identifications: period order, matches <= submissions, level parts <= total, one level scheme,
+    level_basis values, and no overlapping intervals of one county."""
+    starts_after_end = rows["period_start"] > rows["period_end"]
+    problems.add_rows(
+        "period_start", "period_start <= period_end", rows[starts_after_end], show("period_start", "period_end")
+    )
+    problems.add_rows(
+        "matches_total",
+        "matches_total <= submissions",
+        rows[(rows["matches_total"] > rows["submissions"]).fillna(False)],
+        show("submissions", "matches_total"),
+    )
+    levels = ["matches_level1", "matches_level2", "matches_level3", "matches_level2_3"]
+    level_sum = rows[levels].fillna(0).sum(axis=1)
+    problems.add_rows(
+        "matches_level1 + matches_level2 + matches_level3 + matches_level2_3",
+        "level parts <= matches_total",
+        rows[(level_sum > rows["matches_total"]).fillna(False)],
+        show("matches_total", *levels),
+    )
+    both = rows["matches_level2_3"].notna() & (rows["matches_level2"].notna() | rows["matches_level3"].notna())
+    problems.add_rows(
+        "matches_level2_3",
+        "either matches_level2 and matches_level3 or matches_level2_3, not both",
+        rows[both],
+        show(*levels),
+    )
+    basis = rows["level_basis"]
+    problems.add_rows(
+        "level_basis",
+        "level_basis is charge or conviction",
+        rows[basis.notna() & ~basis.isin(["charge", "conviction"])],
+        show("level_basis"),
+    )
+    check_overlaps(problems, rows)
+
+
+def check_overlaps(problems: Problems, rows: pd.DataFrame) -> None:
+    """Intervals of one county do not overlap: sorted by start, a row may not start on or before the latest end
+    of the county's earlier rows. Each example names both rows (file and line)."""
+    ordered = rows.sort_values(["county_fips", "period_start", "period_end"], kind="stable").reset_index(drop=True)
+    county = ordered["county_fips"]
+    ends = pd.to_datetime(ordered["period_end"])
+    latest_end = ends.groupby(county).cummax().groupby(county).shift()
+    overlapping = ordered[(pd.to_datetime(ordered["period_start"]) <= latest_end).to_numpy()]
+    if overlapping.empty:
+        return
+    examples = []
+    for index, row in overlapping.head(MAX_EXAMPLES).iterrows():
+        earlier = ordered.iloc[:index]
+        other = earlier[(earlier["county_fips"] == row["county_fips"]) & (ends.iloc[:index] == latest_end[index])]
+        other_row = other.iloc[-1]
+        detail = (
+            f"county {row['county_fips']} {row['period_start']}..{row['period_end']} overlaps "
+            f"{other_row['period_start']}..{other_row['period_end']} "
+            f"({other_row[FILE_COLUMN]} line {other_row[LINE_COLUMN]})"
+        )
+        examples.append(Example(str(row[FILE_COLUMN]), int(row[LINE_COLUMN]), detail))
+    hint = (
+        "load the cumulative ICE snapshots of one county together (python -m scload ice OLDER NEWER "
+        "--as-of ... --as-of ...) so that the later ones become flows, or remove the old rows from the raw file"
+    )
+    rule = "intervals of one county do not overlap"
+    problems.add_examples("period_start, period_end", rule, examples, len(overlapping), hint)
+
+
+def validate_census(problems: Problems, rows: pd.DataFrame) -> None:
+    """raw_census_foreign_born: vintage shape, population > 0, shares within 0..1 (a column that looks like
+    percentages says so), noncitizen share <= foreign-born share."""
+    vintage = rows["acs_vintage"].fillna("")
+    parts = vintage.str.extract(r"^(\d{4})-(\d{4})$").astype("float")
+    five_year = (parts[1] - parts[0]) == 4
+    problems.add_rows("acs_vintage", "acs_vintage is YYYY-YYYY, a 5-year span", rows[~five_year], show("acs_vintage"))
+    problems.add_rows(
+        "total_population",
+        "total_population > 0",
+        rows[(rows["total_population"] <= 0).fillna(False)],
+        show("total_population"),
+    )
+    for name in ("foreign_born_share", "foreign_born_share_moe", "noncitizen_share"):
+        share = rows[name]
+        outside = (share < 0) | (share > 1)
+        looks_like_percent = bool((share > 1).any() and share.max() <= 100 and (share >= 0).all())
+        hint = PERCENT_HINT if looks_like_percent else ""
+        rule = f"{name} is a share from 0 to 1" + (" (looks like a percentage)" if looks_like_percent else "")
+        problems.add_rows(name, rule, rows[outside.fillna(False)], show(name), hint)
+    above = (rows["noncitizen_share"] > rows["foreign_born_share"]).fillna(False)
+    problems.add_rows(
+        "noncitizen_share",
+        "noncitizen_share <= foreign_born_share",
+        rows[above],
+        show("noncitizen_share", "foreign_born_share"),
+    )
+
+
+def validate_ucr(problems: Problems, rows: pd.DataFrame, reference: Reference) -> None:
+    """raw_ucr_arrests: offense codes of ref_ucr_offense_classes, coverage 0..100 and one coverage value per
+    county-year."""
+    problems.add_rows(
+        "offense_code",
+        "offense_code is a code of ref_ucr_offense_classes",
+        rows[~rows["offense_code"].isin(list(reference.offense_codes))],
+        show("offense_code"),
+        "codes are the UCR county-file names: " + " ".join(reference.offense_codes),
+    )
+    coverage = rows["coverage_indicator"]
+    problems.add_rows(
+        "coverage_indicator",
+        "coverage_indicator is from 0 to 100",
+        rows[((coverage < 0) | (coverage > 100)).fillna(False)],
+        show("coverage_indicator"),
+    )
+    distinct = rows.groupby(["county_fips", "data_year"])["coverage_indicator"].transform("nunique")
+    problems.add_rows(
+        "coverage_indicator",
+        "one coverage_indicator per county and data_year (the same on every offense row)",
+        rows[distinct > 1],
+        show("data_year", "offense_code", "coverage_indicator"),
+    )
+
+
+def text_value(value: object) -> str:
+    """A value as written in a raw CSV: empty for null, ISO dates, integers without decimals, floats round-trip,
+    booleans as true/false."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def column_text(values: pd.Series, kind: str) -> pd.Series:
+    """A contract column as written in a raw CSV (see ``text_value``), vectorised by the column's kind."""
+    if kind in {"count", "year"}:
+        return values.astype("Int64").astype("string").fillna("")
+    if kind in {"share", "decimal"}:
+        return values.astype("float64").map(lambda number: "" if pd.isna(number) else repr(float(number)))
+    if kind == "boolean":
+        return values.astype("boolean").map({True: "true", False: "false"}).fillna("")
+    if kind == "date":
+        return values.map(lambda date: date.isoformat())
+    return values.astype("string").fillna("")
+
+
+def current_umask() -> int:
+    """The process's file-creation mask (read by setting it and setting it back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_csv(path: Path, rows: pd.DataFrame, spec: TableSpec) -> None:
+    """Write the contract columns of ``rows`` (sorted by key) to ``path`` atomically: a temporary file in the same
+    directory, then ``os.replace``; UTF-8, LF, empty field for null. The file keeps the old file's permissions,
+    or gets those of a newly created file."""
+    ordered = rows.sort_values(list(spec.key), kind="stable")
+    text = pd.DataFrame({column.name: column_text(ordered[column.name], column.kind) for column in spec.columns})
+    temporary: Path | None = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", newline="", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+        ) as handle:
+            temporary = Path(handle.name)
+            text.to_csv(handle, index=False, lineterminator="\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.chmod(path.stat().st_mode if path.exists() else 0o666 & ~current_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise
+
+
+def describe_periods(rows: pd.DataFrame, spec: TableSpec) -> str:
+    """Rows per period (identifications: per period_end; census: per vintage; UCR: per data year)."""
+    counts = rows.groupby(rows[spec.period].map(text_value)).size().sort_index()
+    return ", ".join(f"{period}: {count}" for period, count in counts.items())
+
+
+def publish(load: Load, raw_dir: Path, reference: Reference) -> list[str]:
+    """Merge ``load`` into ``<raw_dir>/<table>.csv``, validate, write; return the report lines (what was read,
+    replaced, written, then warnings). Raises ``InputError`` (nothing written) when any rule is broken."""
+    spec = SPECS[load.table]
+    existing, existing_notes = read_existing(raw_dir, spec, reference)
+    merged = merge(existing, load.rows, spec)
+    validate(merged.rows, spec, reference)
+    path = raw_path(raw_dir, spec.name)
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    write_csv(path, merged.rows, spec)
+    new = load.rows
+    loaded = (
+        f"{spec.name}: {len(new)} new row(s), {new['county_fips'].nunique()} counties; "
+        f"by {spec.period}: {describe_periods(new, spec)}"
+    )
+    written = (
+        f"wrote {path}: {len(merged.rows)} rows, {merged.rows['county_fips'].nunique()} counties "
+        f"(of {merged.existing} existing rows {merged.replaced} replaced by reloaded keys, "
+        f"{merged.existing - merged.replaced} kept; {len(new) - merged.replaced} added); "
+        f"by {spec.period}: {describe_periods(merged.rows, spec)}"
+    )
+    report = [*load.notes, loaded, *existing_notes, written]
+    return report + missing_counterparts(raw_dir, reference)
+
+
+def table_counties(raw_dir: Path, table: str, reference: Reference) -> set[str] | None:
+    """The counties (mapped through ref_fips_changes) of a raw table in ``raw_dir`` in any form the warehouse
+    reads (CSV, Parquet file, folder of Parquet files), or None when the table is not there. Raises
+    ``duckdb.Error`` when the file cannot be read."""
+    csv_path, parquet_path, folder = raw_path(raw_dir, table), raw_dir / f"{table}.parquet", raw_dir / table
+    if parquet_path.exists():
+        relation, path = "read_parquet(?)", str(parquet_path)
+    elif folder.is_dir():
+        relation, path = "read_parquet(?, union_by_name = true)", f"{folder}/**/*.parquet"
+    elif csv_path.exists():
+        relation, path = "read_csv(?, header = true, all_varchar = true)", str(csv_path)
+    else:
+        return None
+    codes = duckdb.execute(f"select distinct cast(county_fips as varchar) from {relation}", [path]).fetchall()
+    return {reference.fips_changes.get(code, code) for (code,) in codes if code is not None}
+
+
+def missing_counterparts(raw_dir: Path, reference: Reference) -> list[str]:
+    """Warnings: counties with identifications but no census row (any vintage) or no UCR row (any year), and raw
+    tables not yet in ``raw_dir`` (the warehouse needs all three)."""
+    try:
+        identified = table_counties(raw_dir, IDENTIFICATIONS, reference)
+        others = {table: table_counties(raw_dir, table, reference) for table in (CENSUS, UCR)}
+    except duckdb.Error as error:
+        return [f"WARNING: could not compare the counties of the raw tables in {raw_dir}: {error}"]
+    warnings = []
+    for table, what in ((CENSUS, "no census row (any vintage)"), (UCR, "no UCR row for any year")):
+        counties = others[table]
+        if counties is None:
+            warnings.append(f"WARNING: {raw_dir} has no {table} yet; the warehouse needs all three raw tables")
+            continue
+        if identified is None:
+            continue
+        missing = sorted(identified - counties)
+        if missing:
+            names = [f"{code} {reference.county_names.get(code, '')}".strip() for code in missing[:5]]
+            warnings.append(
+                f"WARNING: {len(missing)} of {len(identified)} counties with identifications have {what} in "
+                f"{table}: {listed(names, len(missing))}"
+            )
+    if identified is None:
+        warnings.append(f"WARNING: {raw_dir} has no {IDENTIFICATIONS} yet; the warehouse needs all three raw tables")
+    return warnings
