@@ -44,6 +44,8 @@ def review_list_table(review: pd.DataFrame) -> pd.DataFrame:
             "previous rank": review["previous_anomaly_rank"],
             "new on list": review["is_new_on_list"],
             "reasons": review["flag_reasons"],
+            "analyst notes": review["analyst_notes"],
+            "published last quarter": review["published_previous_anomaly_rank"],
         }
     )
 
@@ -72,6 +74,7 @@ def review_list_page(database: Path, period: str) -> None:
     st.markdown(
         "\n".join(
             f"{int(unit.anomaly_rank)}. **{unit.unit_name}** ({unit.county_fips}): {unit.flag_reasons}"
+            + (f"  \n   *Analyst notes:* {unit.analyst_notes}" if isinstance(unit.analyst_notes, str) else "")
             for unit in review.itertuples()
         )
     )
@@ -134,6 +137,9 @@ def county_page(database: Path, period: str) -> None:
     unit = inputs.iloc[0]
     if bool(unit["ucr_is_synthetic"]):
         st.warning("This unit's UCR inputs are synthetic: statistics 2 and 3 are a demonstration, not findings.")
+    notes = queries.analyst_notes(database, unit_fips)
+    if notes:
+        st.info(f"Analyst notes: {notes}")
     st.subheader("Inputs")
     table = unit_inputs_table(unit)
     st.dataframe(table, hide_index=True, height=TABLE_ROW_HEIGHT * (len(table) + 1) + 3, key="inputs")

@@ -168,6 +168,16 @@ def rank_history(database: Path, unit_fips: str) -> pd.DataFrame:
     )
 
 
+def analyst_notes(database: Path, unit_fips: str) -> str | None:
+    """What analysts already know about the unit (ref_analyst_notes, as the ranking carries it), or None."""
+    notes = query(
+        database,
+        "select any_value(analyst_notes) as analyst_notes from marts.rpt_anomaly_ranking where county_fips = ?",
+        [unit_fips],
+    )
+    return None if notes.empty or pd.isna(notes.iloc[0, 0]) else str(notes.iloc[0, 0])
+
+
 def neighbours(database: Path, unit_fips: str, period: str) -> pd.DataFrame:
     """The units adjacent to any member county of the unit, with their statistics in the same period.
 

@@ -95,6 +95,7 @@ def review_list_section(review: pd.DataFrame) -> str:
                 "z 3": review["minor_share_z_score"],
                 "significant": review["is_significant"],
                 "reasons": review["flag_reasons"],
+                "analyst notes": review["analyst_notes"],
             }
         )
     )

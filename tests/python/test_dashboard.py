@@ -85,5 +85,9 @@ def test_county_page_shows_inputs_statistics_history_and_neighbours(app: AppTest
     assert unit_fips not in neighbours["county_fips"].tolist()
     assert app.get("vega_lite_chart")
     assert len(synthetic_banners(app)) == 2  # the period's banner and the unit's own
+    notes = [info.value for info in app.info if info.value.startswith("Analyst notes:")]
     if unit_fips == "36085":
         assert inputs.set_index("input").loc["member counties", "value"] == "36005 36047 36061 36081 36085"
+        assert notes and "ICE reports New York City as one jurisdiction" in notes[0]
+    else:
+        assert not notes
