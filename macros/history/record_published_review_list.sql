@@ -8,7 +8,7 @@
     {%- endif -%}
     {%- set ranking_built = results | selectattr('node.name', 'equalto', 'rpt_anomaly_ranking')
         | selectattr('status', 'equalto', 'success') | list -%}
-    {%- set failed = results | rejectattr('status', 'in', ['success', 'pass']) | list -%}
+    {%- set failed = results | rejectattr('status', 'in', ['success', 'pass', 'warn', 'no-op']) | list -%}
     {%- if not ranking_built or failed -%}
         {{ log("history: nothing recorded (" ~ ("no review list built" if not ranking_built else (failed | length) ~ " node(s) did not pass") ~ ")", info=true) }}
         {{ return('') }}
