@@ -66,6 +66,10 @@ import numpy as np
 import pandas as pd
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from scload.rawdir import CENSUS, IDENTIFICATIONS, SPECS  # noqa: E402
+
 REFERENCE_DIR = REPO_ROOT / "seeds" / "reference"
 RAW_SEED_DIR = REPO_ROOT / "seeds" / "raw"
 
@@ -89,60 +93,19 @@ ANOMALY_KINDS = ("excess_match_rate", "excess_minor_share", "excess_matches_vs_c
 SOURCE_LABEL = "synthetic scenario (scripts/generate_scenarios.py)"
 TABLES = ("raw_sc_identifications", "raw_census_foreign_born", "raw_ucr_arrests")
 
-IDENTIFICATION_COLUMNS = [
-    "county_fips",
-    "period_start",
-    "period_end",
-    "submissions",
-    "matches_total",
-    "matches_level1",
-    "matches_level2",
-    "matches_level3",
-    "matches_level2_3",
-    "level_basis",
-    "source",
-]
-CENSUS_COLUMNS = [
-    "county_fips",
-    "acs_vintage",
-    "total_population",
-    "foreign_born_share",
-    "foreign_born_share_moe",
-    "noncitizen_share",
-]
-UCR_COLUMNS = ["county_fips", "data_year", "offense_code", "arrests", "coverage_indicator", "is_synthetic"]
-
-# DuckDB types of each column when written as Parquet (CSV is text anyway).
-PARQUET_TYPES: dict[str, dict[str, str]] = {
-    "raw_sc_identifications": {
-        "county_fips": "varchar",
-        "period_start": "date",
-        "period_end": "date",
-        "submissions": "bigint",
-        "matches_total": "bigint",
-        "matches_level1": "bigint",
-        "matches_level2": "bigint",
-        "matches_level3": "bigint",
-        "matches_level2_3": "bigint",
-        "level_basis": "varchar",
-        "source": "varchar",
-    },
-    "raw_census_foreign_born": {
-        "county_fips": "varchar",
-        "acs_vintage": "varchar",
-        "total_population": "bigint",
-        "foreign_born_share": "double",
-        "foreign_born_share_moe": "double",
-        "noncitizen_share": "double",
-    },
-    "raw_ucr_arrests": {
-        "county_fips": "varchar",
-        "data_year": "integer",
-        "offense_code": "varchar",
-        "arrests": "bigint",
-        "coverage_indicator": "double",
-        "is_synthetic": "boolean",
-    },
+# The raw contract's columns, from the loaders' one definition of it (scload.rawdir.SPECS).
+IDENTIFICATION_COLUMNS = SPECS[IDENTIFICATIONS].column_names
+CENSUS_COLUMNS = SPECS[CENSUS].column_names
+# DuckDB type of each kind of contract column, for Parquet output (CSV is text anyway).
+PARQUET_TYPE_OF_KIND = {
+    "county": "varchar",
+    "date": "date",
+    "count": "bigint",
+    "share": "double",
+    "decimal": "double",
+    "year": "integer",
+    "text": "varchar",
+    "boolean": "boolean",
 }
 
 
@@ -597,7 +560,7 @@ def write_table(frame: pd.DataFrame, path_stem: Path, table: str, file_format: s
         frame.to_csv(path, index=False, lineterminator="\n")
         return path
     path = path_stem.with_suffix(".parquet")
-    types = PARQUET_TYPES[table]
+    types = {column.name: PARQUET_TYPE_OF_KIND[column.kind] for column in SPECS[table].columns}
     connection = duckdb.connect()
     try:
         connection.execute("set threads = 1")

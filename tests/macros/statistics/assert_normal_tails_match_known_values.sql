@@ -1,4 +1,4 @@
--- normal_cdf and normal_upper_tail against values of 0.5·erfc(−x/√2) (Python math.erfc), across the centre and
+-- normal_upper_tail against values of Φ = 0.5·erfc(−x/√2) (Python math.erfc), across the centre and
 -- deep into both tails, where 1 − Φ would cancel.
 with
 
@@ -22,7 +22,7 @@ computed as (
     select
         x,
         lower_tail,
-        {{ normal_cdf('x') }} as cdf,
+        1.0 - {{ normal_upper_tail('x') }} as cdf,
         {{ normal_upper_tail('-x') }} as upper_tail_of_minus_x
     from known
 )
