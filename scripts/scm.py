@@ -90,45 +90,73 @@ def run_dbt(arguments: list[str], database: Path) -> int:
 
 
 def print_review_list(database: Path) -> None:
+    """Print the selected period's review list and, beside it, the high scores that a custody site explains."""
+    import textwrap
+
     import duckdb  # inside .venv only
 
+    columns = (
+        "review_rank, anomaly_rank, county_fips, unit_name, combined_score, driving_family, is_significant,"
+        " previous_review_rank, is_new_on_list, n_earlier_quarters_flagged, flag_reasons, analyst_notes"
+    )
     with duckdb.connect(str(database), read_only=True) as connection:
-        rows = connection.execute(
+        period, ranked, shown, policy = connection.execute(
             """
-            select anomaly_rank, county_fips, unit_name, combined_score, n_statistics_scored, is_significant,
-                   previous_anomaly_rank, is_new_on_list, n_earlier_quarters_flagged, flag_reasons,
-                   reporting_period, uses_synthetic_inputs, analyst_notes
-            from marts.rpt_anomaly_ranking
-            where is_selected_period and is_flagged
-            order by anomaly_rank
+            select any_value(reporting_period),
+                   string_agg(distinct ranked_statistics, ', ' order by ranked_statistics),
+                   bool_or(shows_synthetic_statistics and not uses_synthetic_inputs),
+                   any_value(case when is_flagged and is_custody_explained then 'annotate' end)
+            from marts.rpt_anomaly_ranking where is_selected_period
             """
+        ).fetchone()
+        listed = connection.execute(
+            f"select {columns} from marts.rpt_anomaly_ranking where is_selected_period and is_flagged"
+            " order by review_rank"
         ).fetchall()
-    if not rows:
-        print("The review list is empty: no unit could be scored in the selected period.")
+        explained = connection.execute(
+            f"select {columns} from marts.rpt_anomaly_ranking"
+            " where is_selected_period and is_custody_explained_high and not is_flagged order by anomaly_rank"
+        ).fetchall()
+    if not listed:
+        print("The review list is empty: no unit could be ranked in the selected period.")
         return
-    print(f"\nReview list for {rows[0][10]} ({len(rows)} units; database {database})")
-    print(
-        f"{'rank':>4}  {'unit':5}  {'name':40}  {'score':>6}  {'K':>1}  {'q<FDR':5}"
-        f"  {'prev':>4}  {'new':3}  {'before':>6}"
-    )
-    for rank, fips, name, score, n_scored, significant, previous, is_new, earlier, reasons, _, _, notes in rows:
+    wrap = textwrap.TextWrapper(width=118, initial_indent=" " * 8, subsequent_indent=" " * 8)
+    statistics = "statistic 1 only" if ranked == "1" else f"statistics {ranked}"
+    print(f"\nReview list for {period}: {len(listed)} units, ranked on {statistics} (database {database})")
+    if shown:
         print(
-            f"{rank:>4}  {fips:5}  {name[:40]:40}  {score:6.2f}  {n_scored:>1}  {'yes' if significant else '':5}"
-            f"  {previous if previous is not None else '-':>4}  {'new' if is_new else '':3}  {earlier:>6}"
+            "Statistics 2 and 3 rest on the synthetic UCR placeholder (no county UCR file may be redistributed):"
+            " they are shown in the marts but never decide the list."
         )
-        print(f"{'':13}{reasons}")
+    print(f"\n{'list':>4}  {'rank':>4}  {'unit':5}  {'name':36}  {'score':>6}  {'family':6}  {'q<FDR':5}  {'prev':>4}  new")
+    for review_rank, rank, fips, name, score, family, significant, previous, is_new, _, reasons, notes in listed:
+        print(
+            f"{review_rank:>4}  {rank:>4}  {fips:5}  {name[:36]:36}  {score:6.2f}  {family:6}"
+            f"  {'yes' if significant else '':5}  {previous if previous is not None else '-':>4}  {'new' if is_new else ''}"
+        )
+        print(wrap.fill(reasons))
         if notes:
-            print(f"{'':13}analyst notes: {notes}")
-    print(
-        "\nK: statistics scored; prev: rank in the previous quarter; new: not on the previous quarter's list;"
-        " before: earlier quarters on the list (all recomputed in this build)."
-    )
-    if any(row[11] for row in rows):
+            print(wrap.fill(f"Analyst notes: {notes}"))
+    if explained:
         print(
-            "Note: the UCR inputs of this run are the synthetic placeholder (no county UCR file may be"
-            " redistributed): statistics 2 and 3, and the combined scores that use them, are a demonstration,"
-            " not findings."
+            f"\nHigh scores with a known custody explanation ({len(explained)} units ranked above the list's last unit,"
+            " listed apart and not on the list):"
         )
+        print(f"{'':4}  {'rank':>4}  {'unit':5}  {'name':36}  {'score':>6}")
+        for _, rank, fips, name, score, *_rest, reasons, notes in explained:
+            print(f"{'':4}  {rank:>4}  {fips:5}  {name[:36]:36}  {score:6.2f}")
+            print(wrap.fill(reasons))
+            if notes:
+                print(wrap.fill(f"Analyst notes: {notes}"))
+    print(
+        "\nlist: place on the review list; rank: place among all units; score: -log10 of the combined chance of"
+        " a result this far above expectation (2 = 1 in 100, 6 = 1 in a million); family: match = how many"
+        " arrestees matched immigration records, minor = what they were held for; q<FDR: beyond chance after"
+        " allowing for the number of counties tested; prev: list place in the previous quarter; new: not on"
+        " that list."
+    )
+    if policy:
+        print("custody_sites = annotate: units with a custody explanation stay on the list, marked in their reasons.")
 
 
 def describe_check(node: dict) -> str:

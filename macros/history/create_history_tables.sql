@@ -10,6 +10,10 @@
                     {{ column }} {{ data_type }}{% if not loop.last %},{% endif %}
                 {%- endfor %}
             );
+            {#- A record written by an earlier release lacks the newer columns: add them (null for old versions). #}
+            {%- for column, data_type in history_columns() %}
+                alter table history.review_lists.published_scores add column if not exists {{ column }} {{ data_type }};
+            {%- endfor %}
         {%- endset -%}
         {%- do run_query(ddl) -%}
     {%- endif -%}

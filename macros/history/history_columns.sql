@@ -14,6 +14,12 @@
         ('is_significant', 'boolean'),
         ('combined_score', 'double'),
         ('n_statistics_scored', 'integer'),
+        ('review_rank', 'bigint'),
+        ('combined_p', 'double'),
+        ('driving_family', 'varchar'),
+        ('ranked_statistics', 'varchar'),
+        ('is_custody_explained_high', 'boolean'),
+        ('custody_explanation', 'varchar'),
         ('match_rate_z_score', 'double'),
         ('match_rate_ratio', 'double'),
         ('match_rate_q_value', 'double'),
@@ -31,5 +37,8 @@
         ('min_ucr_coverage', 'double'),
         ('tau2_method', 'varchar'),
         ('raw_source', 'varchar'),
+        ('custody_sites', 'varchar'),
+        ('custody_adp_per_10k', 'double'),
+        ('rank_synthetic_inputs', 'boolean'),
     ]) }}
 {%- endmacro %}

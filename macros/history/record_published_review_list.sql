@@ -35,6 +35,12 @@
             ranking.is_significant,
             ranking.combined_score,
             ranking.n_statistics_scored,
+            ranking.review_rank,
+            ranking.combined_p,
+            ranking.driving_family,
+            ranking.ranked_statistics,
+            ranking.is_custody_explained_high,
+            ranking.custody_explanation,
             ranking.match_rate_z_score,
             ranking.match_rate_ratio,
             ranking.match_rate_q_value,
@@ -51,7 +57,10 @@
             {{ var('min_expected') }},
             {{ var('min_ucr_coverage') }},
             '{{ var('tau2_method') }}',
-            '{{ raw_source | replace("'", "''") }}'
+            '{{ raw_source | replace("'", "''") }}',
+            '{{ var('custody_sites') }}',
+            {{ var('custody_adp_per_10k') }},
+            {{ var('rank_synthetic_inputs') }}
         from {{ ranking }} as ranking
         where ranking.is_selected_period
     {%- endset -%}

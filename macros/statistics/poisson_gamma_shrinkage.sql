@@ -1,9 +1,9 @@
 {#- Empirical-Bayes shrunken ratio (Clayton & Kaldor 1987, Poisson–gamma moment estimates over the eligible
-    units of a group): m = ΣO/ΣE, s² = ΣE·(O/E − m)²/ΣE, v = max(0, s² − m/Ē), Ē = ΣE/I,
+    units of a reporting period): m = ΣO/ΣE, s² = ΣE·(O/E − m)²/ΣE, v = max(0, s² − m/Ē), Ē = ΣE/I,
     ratio_shrunk = m + v/(v + m/E)·(O/E − m). ΣE·(O/E − m)² is expanded as ΣO²/E − 2mΣO + m²ΣE so that every
     sum is one window. Returns every column of `relation` plus `ratio_shrunk` (null when not eligible). -#}
-{% macro poisson_gamma_shrinkage(relation, group_by=['reporting_period']) -%}
-    {%- set window = 'over (partition by ' ~ (group_by | join(', ')) ~ ')' -%}
+{% macro poisson_gamma_shrinkage(relation) -%}
+    {%- set window = 'over (partition by reporting_period)' -%}
     select
         sums.*,
         case

@@ -17,7 +17,7 @@
     {%- endfor -%}
     {%- set p_at_most_observed = '(' ~ (lower_tail_terms | join(' + ')) | replace('{bound}', observed) ~ ')' -%}
     {%- set p_at_least_observed = '(1.0 - (' ~ (lower_tail_terms | join(' + ')) | replace('{bound}', observed ~ ' - 1') ~ '))' -%}
-    {%- set levels = [('0.001', 3.090232306167813), ('0.025', 1.959963984540054)] -%}
+    {%- set levels = [('0.001', funnel_z('998')), ('0.025', funnel_z('95'))] -%}
     case
         when {{ expected }} is null or {{ observed }} is null then null
         when {{ observed }} < 10 then

@@ -1,22 +1,35 @@
-{#- Everything a statistic does after its inputs are defined (METHODS.md "Observed and expected" and
-    "Scores"), so the three marts share one formula:
-      1. calibration: k = ΣO / Σbasis over the valid units of the group, so Σexpected = Σobserved;
+{#- Everything a statistic does after its inputs are defined (METHODS.md "Observed and expected", "Scores" and
+    "Synthetic inputs never decide the list"), so that every mart shares one formula, per reporting period:
+      1. calibration: k = ΣO / Σbasis over the valid units, so Σexpected = Σobserved;
          'sqrt_ratio': E = k·basis; 'arcsine_share': π = min(k·basis/n, 0.999), E = n·π;
-      2. eligibility: valid and E >= var min_expected (and n >= min_trials for shares), else a reason;
+      2. eligibility: valid and E >= min_expected (and n >= min_trials for shares), else a reason;
       3. variance stabilisation, overdispersion-adjusted z, p, BH q (overdispersion_scores);
-      4. the Poisson–gamma shrunken ratio, funnel limits at the unit's size, exact mid-p when E < 20 and the
+      4. whether the statistic enters the rank: eligible, and not resting on synthetic inputs unless
+         rank_synthetic_inputs;
+      5. the Poisson–gamma shrunken ratio, funnel limits at the unit's size, exact mid-p when E < 20 and the
          plain-Poisson significance label (no overdispersion) for comparison.
-    `relation` has one row per unit and group with `observed`, `expected_basis` (E before calibration),
-    `trials` (n, for 'arcsine_share'; may be null otherwise) and `invalid_reason` (null when valid). -#}
-{% macro score_statistic(relation, transform, group_by=['reporting_period'], unit_key='county_fips', min_trials=none) -%}
-    {%- set window = 'over (partition by ' ~ (group_by | join(', ')) ~ ')' -%}
-    {%- set z95 = 1.959963984540054 -%}
-    {%- set z998 = 3.090232306167813 -%}
+    `relation` has one row per unit (`county_fips`) and `reporting_period` with `observed`, `expected_basis`
+    (E before calibration), `trials` (n, for 'arcsine_share'; may be null otherwise), `invalid_reason` (null when
+    valid) and `uses_synthetic_inputs`. The method's choices are arguments whose defaults are the vars, so that a
+    sensitivity model can score the same inputs another way. -#}
+{% macro score_statistic(
+    relation,
+    transform,
+    min_trials=none,
+    min_expected=none,
+    tau2_method=none,
+    rank_synthetic_inputs=none,
+    fdr_level=none
+) -%}
+    {%- set min_expected = var('min_expected') if min_expected is none else min_expected -%}
+    {%- set rank_synthetic_inputs = var('rank_synthetic_inputs') if rank_synthetic_inputs is none else rank_synthetic_inputs -%}
+    {%- set fdr_level = var('fdr_level') if fdr_level is none else fdr_level -%}
+    {%- set per_period = 'over (partition by reporting_period)' -%}
     with calibrated as (
         select
             *,
-            sum(case when invalid_reason is null then observed end) {{ window }}
-            / sum(case when invalid_reason is null then expected_basis end) {{ window }} as calibration_constant
+            sum(case when invalid_reason is null then observed end) {{ per_period }}
+            / sum(case when invalid_reason is null then expected_basis end) {{ per_period }} as calibration_constant
         from {{ relation }}
     ),
 
@@ -47,7 +60,7 @@
                 {%- if min_trials is not none %}
                     when trials < {{ min_trials }} then 'too_few_known_level_matches'
                 {%- endif %}
-                when expected < {{ var('min_expected') }} then 'expected_below_minimum'
+                when expected < {{ min_expected }} then 'expected_below_minimum'
             end as ineligible_reason
         from with_expected
     ),
@@ -69,27 +82,28 @@
     ),
 
     scored as (
-        {{ overdispersion_scores('stabilised', group_by, unit_key) }}
+        {{ overdispersion_scores('stabilised', tau2_method=tau2_method) }}
     ),
 
     shrunk as (
-        {{ poisson_gamma_shrinkage('scored', group_by) }}
+        {{ poisson_gamma_shrinkage('scored') }}
     )
 
     select
         *,
-        {%- for level, z in [('95', z95), ('998', z998)] %}
+        {%- for level in ['95', '998'] %}
             case
                 when is_eligible
-                    then {{ funnel_limit(transform, -z, 'score_standard_error', 'expected_share') }}
+                    then {{ funnel_limit(transform, -funnel_z(level), 'score_standard_error', 'expected_share') }}
             end as ratio_lower_{{ level }},
             case
                 when is_eligible
-                    then {{ funnel_limit(transform, z, 'score_standard_error', 'expected_share') }}
+                    then {{ funnel_limit(transform, funnel_z(level), 'score_standard_error', 'expected_share') }}
             end as ratio_upper_{{ level }},
         {%- endfor %}
         case when expected < 20 then {{ poisson_mid_p('observed', 'expected') }} end as p_value_exact,
         {{ poisson_ratio_significance('observed', 'expected') }} as poisson_significance,
-        coalesce(q_value < {{ var('fdr_level') }}, false) as is_significant
+        coalesce(q_value < {{ fdr_level }}, false) as is_significant,
+        is_eligible and {{ 'true' if rank_synthetic_inputs else 'not coalesce(uses_synthetic_inputs, false)' }} as is_ranked
     from shrunk
 {%- endmacro %}

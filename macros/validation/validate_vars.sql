@@ -22,6 +22,16 @@
     {%- if fdr is not number or fdr <= 0 or fdr >= 1 -%}
         {%- do problems.append("fdr_level must be a number between 0 and 1 (exclusive), got '" ~ fdr ~ "'") -%}
     {%- endif -%}
+    {%- if var('rank_synthetic_inputs') is not boolean -%}
+        {%- do problems.append("rank_synthetic_inputs must be true or false, got '" ~ var('rank_synthetic_inputs') ~ "'") -%}
+    {%- endif -%}
+    {%- if var('custody_sites') not in ['separate', 'annotate'] -%}
+        {%- do problems.append("custody_sites must be 'separate' or 'annotate', got '" ~ var('custody_sites') ~ "'") -%}
+    {%- endif -%}
+    {%- set adp_threshold = var('custody_adp_per_10k') -%}
+    {%- if adp_threshold is not number or adp_threshold is boolean or adp_threshold < 0 -%}
+        {%- do problems.append("custody_adp_per_10k must be a number >= 0 (ICE detainees a day per 10,000 residents), got '" ~ adp_threshold ~ "'") -%}
+    {%- endif -%}
     {%- set raw_dir = var('raw_dir') -%}
     {%- if raw_dir and execute and count_files((raw_dir | string).rstrip('/') ~ '/*') == 0 -%}
         {%- do problems.append("raw_dir must be a directory holding the raw tables; '" ~ raw_dir ~ "' does not exist or is empty") -%}

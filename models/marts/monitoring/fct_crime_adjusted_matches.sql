@@ -12,6 +12,7 @@ statistic_inputs as (
         matches_total as observed,
         ucr_arrests_total * exposure_years * foreign_born_share as expected_basis,
         cast(null as double) as trials,
+        ucr_is_synthetic as uses_synthetic_inputs,
         case
             when unit_invalid_reason is not null then unit_invalid_reason
             when foreign_born_share is null then 'missing_census'
@@ -29,11 +30,7 @@ scored as (
 final as (
     select
         scored.county_fips,
-        inputs.member_counties,
-        scored.reporting_period,
-        inputs.is_selected_period,
-        inputs.window_start_date,
-        inputs.window_end_date,
+        {{ statistic_context_columns('inputs') }},
         inputs.submissions,
         inputs.matches_total,
         inputs.exposure_years,

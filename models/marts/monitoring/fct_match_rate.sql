@@ -1,4 +1,4 @@
--- Statistic 1: IDENT matches against submissions × foreign-born share (METHODS.md).
+-- Statistic 1: IDENT matches against submissions × foreign-born share (METHODS.md). Real data only: ICE and ACS.
 with
 
 inputs as (
@@ -12,6 +12,7 @@ statistic_inputs as (
         matches_total as observed,
         submissions * foreign_born_share as expected_basis,
         cast(null as double) as trials,
+        false as uses_synthetic_inputs,
         case
             when unit_invalid_reason is not null then unit_invalid_reason
             when foreign_born_share is null then 'missing_census'
@@ -27,11 +28,7 @@ scored as (
 final as (
     select
         scored.county_fips,
-        inputs.member_counties,
-        scored.reporting_period,
-        inputs.is_selected_period,
-        inputs.window_start_date,
-        inputs.window_end_date,
+        {{ statistic_context_columns('inputs') }},
         inputs.submissions,
         inputs.matches_total,
         inputs.exposure_years,

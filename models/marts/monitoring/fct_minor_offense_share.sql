@@ -13,6 +13,7 @@ statistic_inputs as (
         matches_minor as observed,
         matches_known_level * ucr_minor_share as expected_basis,
         cast(matches_known_level as double) as trials,
+        ucr_is_synthetic as uses_synthetic_inputs,
         case
             when unit_invalid_reason is not null then unit_invalid_reason
             when coalesce(matches_known_level, 0) = 0 then 'no_known_level_matches'
@@ -29,11 +30,7 @@ scored as (
 final as (
     select
         scored.county_fips,
-        inputs.member_counties,
-        scored.reporting_period,
-        inputs.is_selected_period,
-        inputs.window_start_date,
-        inputs.window_end_date,
+        {{ statistic_context_columns('inputs') }},
         inputs.minor_definition,
         inputs.matches_total,
         inputs.matches_known_level,

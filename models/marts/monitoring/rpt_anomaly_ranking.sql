@@ -1,17 +1,20 @@
--- The review list: the three statistics combined per unit and period, ranked, with reasons in words.
+-- The review list (METHODS.md "Combining the statistics", "Custody sites", "The review list"): per unit and
+-- period, the ranked statistics combined in two families, the rank, the custody context, the list under the
+-- custody_sites policy, the reasons in words and the list's memory.
+{%- set statistics = monitoring_statistics() %}
+{%- set statistic_columns = [
+    'observed', 'expected', 'ratio', 'z_score', 'p_value', 'q_value', 'is_eligible', 'is_ranked',
+    'uses_synthetic_inputs', 'ineligible_reason'
+] %}
+
 with
 
-match_rate as (
-    select * from {{ ref('fct_match_rate') }}
+{% for statistic in statistics -%}
+{{ statistic.prefix }} as (
+    select * from {{ ref(statistic.mart) }}
 ),
 
-crime_adjusted as (
-    select * from {{ ref('fct_crime_adjusted_matches') }}
-),
-
-minor_share as (
-    select * from {{ ref('fct_minor_offense_share') }}
-),
+{% endfor -%}
 
 units as (
     select * from {{ ref('int_reporting_units') }}
@@ -19,6 +22,10 @@ units as (
 
 periods as (
     select * from {{ ref('int_reporting_periods') }}
+),
+
+custody as (
+    select * from {{ ref('int_unit_custody') }}
 ),
 
 published as (
@@ -46,27 +53,20 @@ joined as (
         match_rate.member_counties,
         match_rate.reporting_period,
         match_rate.is_selected_period,
-        match_rate.z_score as match_rate_z_score,
-        match_rate.ratio as match_rate_ratio,
-        match_rate.q_value as match_rate_q_value,
-        match_rate.is_eligible as match_rate_is_eligible,
-        match_rate.ineligible_reason as match_rate_ineligible_reason,
-        crime_adjusted.z_score as crime_adjusted_z_score,
-        crime_adjusted.ratio as crime_adjusted_ratio,
-        crime_adjusted.q_value as crime_adjusted_q_value,
-        crime_adjusted.is_eligible as crime_adjusted_is_eligible,
-        crime_adjusted.ineligible_reason as crime_adjusted_ineligible_reason,
-        minor_share.z_score as minor_share_z_score,
-        minor_share.ratio as minor_share_ratio,
-        minor_share.q_value as minor_share_q_value,
-        minor_share.is_eligible as minor_share_is_eligible,
-        minor_share.ineligible_reason as minor_share_ineligible_reason,
+        match_rate.window_start_date,
+        match_rate.window_end_date,
+        match_rate.counts_start_date,
+        match_rate.counts_end_date,
+        {%- for statistic in statistics %}
+            {%- for column in statistic_columns %}
+                {{ statistic.prefix }}.{{ column }} as {{ statistic.prefix }}_{{ column }},
+            {%- endfor %}
+        {%- endfor %}
         minor_share.minor_definition,
+        minor_share.matches_known_level,
         minor_share.matches_unknown_level,
         match_rate.matches_total,
-        crime_adjusted.ucr_coverage_indicator,
-        crime_adjusted.ucr_is_synthetic,
-        match_rate.is_significant or crime_adjusted.is_significant or minor_share.is_significant as is_significant
+        crime_adjusted.ucr_coverage_indicator
     from match_rate
     inner join crime_adjusted
         on
@@ -81,78 +81,86 @@ joined as (
 ),
 
 correlations as (
-    -- corr() skips pairs with a null, so each r is over the units eligible for both statistics.
+    -- r_12 of the match family: over the units eligible for both statistics (corr() skips pairs with a null),
+    -- 0 when fewer than 3 such units.
     select
         reporting_period,
-        corr(match_rate_z_score, crime_adjusted_z_score) as r_match_rate_crime_adjusted,
-        corr(match_rate_z_score, minor_share_z_score) as r_match_rate_minor_share,
-        corr(crime_adjusted_z_score, minor_share_z_score) as r_crime_adjusted_minor_share
+        case
+            when count(case when match_rate_is_eligible and crime_adjusted_is_eligible then 1 end) >= 3
+                then coalesce(corr(match_rate_z_score, crime_adjusted_z_score), 0.0)
+            else 0.0
+        end as r_match_family
     from joined
     group by reporting_period
 ),
 
-combined as (
+with_correlations as (
     select
         joined.*,
-        correlations.r_match_rate_crime_adjusted,
-        correlations.r_match_rate_minor_share,
-        correlations.r_crime_adjusted_minor_share,
-        cast(joined.match_rate_is_eligible as integer)
-        + cast(joined.crime_adjusted_is_eligible as integer)
-        + cast(joined.minor_share_is_eligible as integer) as n_statistics_scored,
-        {{ stouffer_combined_score(
-            ['joined.match_rate_z_score', 'joined.crime_adjusted_z_score', 'joined.minor_share_z_score'],
-            {
-                '0_1': 'correlations.r_match_rate_crime_adjusted',
-                '0_2': 'correlations.r_match_rate_minor_share',
-                '1_2': 'correlations.r_crime_adjusted_minor_share',
-            }
-        ) }} as stouffer_score
+        correlations.r_match_family
     from joined
     inner join correlations
         on joined.reporting_period = correlations.reporting_period
 ),
 
+combined as (
+    {{ family_combination('with_correlations') }}
+),
+
 ranked as (
     select
         *,
-        case when n_statistics_scored >= 1 then stouffer_score end as combined_score,
-        case
-            when n_statistics_scored >= 1
-                then row_number() over (
-                    partition by reporting_period, n_statistics_scored >= 1
-                    order by stouffer_score desc, county_fips asc
-                )
-        end as anomaly_rank
+        {{ anomaly_rank() }} as anomaly_rank
     from combined
+),
+
+with_custody as (
+    select
+        ranked.*,
+        custody.fiscal_year as custody_fiscal_year,
+        custody.ice_detainee_adp,
+        custody.ice_detainee_adp_per_10k,
+        custody.ice_detention_facilities,
+        custody.has_state_intake_centre,
+        custody.state_intake_centres,
+        custody.state_prison_capacity_per_10k,
+        custody.is_custody_explained,
+        custody.custody_explanation
+    from ranked
+    inner join custody
+        on ranked.county_fips = custody.unit_fips and ranked.reporting_period = custody.reporting_period
+),
+
+listed as (
+    {{ review_list_policy('with_custody') }}
+),
+
+with_synthetic as (
+    select
+        *,
+        {%- for statistic in statistics %}
+            cast({{ statistic.prefix }}_is_eligible as integer){% if not loop.last %} +{% endif %}
+        {%- endfor %} as n_statistics_scored,
+        {%- for statistic in statistics %}
+            ({{ statistic.prefix }}_is_ranked and {{ statistic.prefix }}_uses_synthetic_inputs)
+            {%- if not loop.last %} or {% endif %}
+        {%- endfor %} as uses_synthetic_inputs,
+        {%- for statistic in statistics %}
+            ({{ statistic.prefix }}_is_eligible and {{ statistic.prefix }}_uses_synthetic_inputs)
+            {%- if not loop.last %} or {% endif %}
+        {%- endfor %} as shows_synthetic_statistics
+    from listed
 ),
 
 with_reasons as (
     select
         *,
-        coalesce(anomaly_rank <= {{ var('review_list_size') }}, false) as is_flagged,
-        concat_ws(
-            '; ',
-            {{ statistic_reason('match_rate', 'match rate vs foreign-born share') }},
-            {{ statistic_reason('crime_adjusted', 'matches vs UCR arrests x foreign-born share') }},
-            {{ statistic_reason('minor_share', 'less-serious share of matches vs UCR') }},
-            case
-                when ucr_is_synthetic and (crime_adjusted_is_eligible or minor_share_is_eligible)
-                    then 'UCR inputs are a synthetic placeholder: statistics 2 and 3 are a demonstration, not findings'
-            end,
-            case
-                when matches_unknown_level > 0
-                    then concat(
-                        {{ format_decimal('100.0 * matches_unknown_level / matches_total', 0) }},
-                        '% of matches have no ICE level'
-                    )
-            end,
-            case
-                when minor_definition = 'level2_3'
-                    then 'less-serious means Levels 2 and 3 together (Level 3 not published separately)'
-            end
-        ) as flag_reasons
-    from ranked
+        {%- for statistic in statistics %}
+            coalesce({{ statistic.prefix }}_is_ranked and {{ statistic.prefix }}_q_value < {{ var('fdr_level') }}, false)
+            {%- if not loop.last %} or {% endif %}
+        {%- endfor %} as is_significant,
+        {{ flag_reasons() }} as flag_reasons
+    from with_synthetic
 ),
 
 with_history as (
@@ -162,6 +170,7 @@ with_history as (
         with_reasons.*,
         periods.previous_reporting_period,
         previous.anomaly_rank as previous_anomaly_rank,
+        previous.review_rank as previous_review_rank,
         previous.anomaly_rank - with_reasons.anomaly_rank as rank_change,
         count(case when with_reasons.is_flagged then 1 end) over (
             partition by with_reasons.county_fips
@@ -209,30 +218,46 @@ final as (
         with_history.member_counties,
         with_history.reporting_period,
         with_history.is_selected_period,
+        with_history.combined_p,
         with_history.combined_score,
+        with_history.driving_family,
+        with_history.ranked_statistics,
         with_history.anomaly_rank,
+        with_history.review_rank,
         with_history.is_flagged,
+        with_history.is_custody_explained,
+        with_history.is_custody_explained_high,
+        with_history.custody_explanation,
         with_history.is_significant,
-        with_history.n_statistics_scored,
-        with_history.match_rate_z_score,
-        with_history.match_rate_is_eligible,
-        with_history.crime_adjusted_z_score,
-        with_history.crime_adjusted_is_eligible,
-        with_history.minor_share_z_score,
-        with_history.minor_share_is_eligible,
-        with_history.match_rate_ratio,
-        with_history.crime_adjusted_ratio,
-        with_history.minor_share_ratio,
-        with_history.match_rate_q_value,
-        with_history.crime_adjusted_q_value,
-        with_history.minor_share_q_value,
-        with_history.r_match_rate_crime_adjusted,
-        with_history.r_match_rate_minor_share,
-        with_history.r_crime_adjusted_minor_share,
-        with_history.ucr_is_synthetic as uses_synthetic_inputs,
         with_history.flag_reasons,
+        with_history.n_families,
+        with_history.match_family_z,
+        with_history.match_family_p,
+        with_history.minor_family_z,
+        with_history.minor_family_p,
+        with_history.r_match_family,
+        {%- for statistic in statistics %}
+            {%- for column in ['z_score', 'p_value', 'q_value', 'ratio', 'observed', 'expected', 'is_eligible', 'is_ranked'] %}
+                with_history.{{ statistic.prefix }}_{{ column }},
+            {%- endfor %}
+        {%- endfor %}
+        with_history.n_statistics_scored,
+        with_history.uses_synthetic_inputs,
+        with_history.shows_synthetic_statistics,
+        with_history.custody_fiscal_year,
+        with_history.ice_detainee_adp,
+        with_history.ice_detainee_adp_per_10k,
+        with_history.ice_detention_facilities,
+        with_history.has_state_intake_centre,
+        with_history.state_intake_centres,
+        with_history.state_prison_capacity_per_10k,
+        with_history.window_start_date,
+        with_history.window_end_date,
+        with_history.counts_start_date,
+        with_history.counts_end_date,
         with_history.previous_reporting_period,
         with_history.previous_anomaly_rank,
+        with_history.previous_review_rank,
         with_history.rank_change,
         with_history.n_earlier_quarters_flagged,
         with_history.is_new_on_list,

@@ -11,7 +11,7 @@ reference as (
 ),
 
 adjusted as (
-    {{ benjamini_hochberg('reference', 'p_value') }}
+    {{ benjamini_hochberg('reference') }}
 )
 
 select

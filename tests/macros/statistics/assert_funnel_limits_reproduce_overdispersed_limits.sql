@@ -14,8 +14,8 @@ computed as (
         expected,
         lower,
         upper,
-        {{ funnel_limit('sqrt_ratio', -1.959963984540054, 'score_standard_error') }} as lower_computed,
-        {{ funnel_limit('sqrt_ratio', 1.959963984540054, 'score_standard_error') }} as upper_computed
+        {{ funnel_limit('sqrt_ratio', -funnel_z('95'), 'score_standard_error') }} as lower_computed,
+        {{ funnel_limit('sqrt_ratio', funnel_z('95'), 'score_standard_error') }} as upper_computed
     from reference
 )
 

@@ -11,8 +11,8 @@ limits as (
             tau2,
             ratio_lower_998,
             ratio_upper_998,
-            {{ funnel_limit('sqrt_ratio', -3.090232306167813, '(1.0 / (2.0 * sqrt(expected)))') }} as poisson_lower_998,
-            {{ funnel_limit('sqrt_ratio', 3.090232306167813, '(1.0 / (2.0 * sqrt(expected)))') }} as poisson_upper_998
+            {{ funnel_limit('sqrt_ratio', -funnel_z('998'), '(1.0 / (2.0 * sqrt(expected)))') }} as poisson_lower_998,
+            {{ funnel_limit('sqrt_ratio', funnel_z('998'), '(1.0 / (2.0 * sqrt(expected)))') }} as poisson_upper_998
         from {{ ref(mart) }}
         where is_eligible
         {%- if not loop.last %}
