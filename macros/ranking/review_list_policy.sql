@@ -1,8 +1,7 @@
 {#- The review list under the custody-site policy (METHODS.md "Custody sites", var `custody_sites`), per period:
       separate (default): review_rank = rank among the rankable units without a custody explanation;
-        is_flagged = review_rank <= review_list_size; explained units ranked above the last flagged unit (or every
-        ranked explained unit, when fewer units than review_list_size can be flagged) are is_custody_explained_high,
-        listed beside the review list, never on it;
+        is_flagged = review_rank <= review_list_size; explained units ranked above the last flagged unit are
+        is_custody_explained_high, listed beside the review list, never on it (none when nothing is flagged);
       annotate: review_rank = anomaly_rank; is_flagged = anomaly_rank <= review_list_size; is_custody_explained_high
         marks the explained units on the list.
     `relation` has `anomaly_rank` and `is_custody_explained` (not null) per unit and period. Returns its rows with
@@ -41,20 +40,15 @@
         select
             *,
             max(case when is_flagged then anomaly_rank end) over (partition by {{ partition_by }})
-                as last_flagged_anomaly_rank,
-            count(case when is_flagged then 1 end) over (partition by {{ partition_by }}) as n_flagged
+                as last_flagged_anomaly_rank
         from flagged
     )
 
     select
         *,
         {%- if policy == 'separate' %}
-            coalesce(
-                is_custody_explained
-                and anomaly_rank is not null
-                and (n_flagged < {{ list_size }} or anomaly_rank < last_flagged_anomaly_rank),
-                false
-            ) as is_custody_explained_high
+            coalesce(is_custody_explained and anomaly_rank < last_flagged_anomaly_rank, false)
+                as is_custody_explained_high
         {%- else %}
             is_custody_explained and is_flagged as is_custody_explained_high
         {%- endif %}

@@ -4,16 +4,27 @@ Written from METHODS.md alone, separately from the dbt models (which do the same
 end-to-end tests can compare the warehouse against a second implementation. No scipy: the normal CDF is
 written with ``math.erfc`` and the Poisson tails with a hand-written regularised incomplete gamma function.
 
-Conventions (all choices where METHODS.md leaves room are listed in ``score_period``'s docstring):
+Contents: one statistic in one period (``score_period``; its docstring lists the choices made where
+METHODS.md leaves room); the combination into a rank by the two-family rule with synthetic gating
+(``two_family_scores``), the custody-site context (``custody_context``) and the review-list policy
+(``apply_custody_policy``), together in ``review_ranking``: their docstrings list their choices.
+``combined_scores`` and ``anomaly_ranking`` are the former rule (signed correlation-adjusted Stouffer over all
+three statistics, ranked by descending score), which METHODS.md no longer uses; they are kept because
+``test_end_to_end.py`` still calls them.
+
+Conventions:
 
 - ``y``, ``s``, ``target``: the variance-stabilised value, its standard error and its target.
 - Missing inputs are ``NaN`` (``None``/``pd.NA`` in a DataFrame are converted to ``NaN``).
-- Statistics are numbered 1, 2, 3 as in METHODS.md.
+- Statistics are numbered 1, 2, 3 as in METHODS.md; a per-statistic table has the ints 1, 2, 3 as columns and
+  one row per unit (index = unit code), NaN where the unit is not eligible.
+- Everything about ranking is for one reporting period: call once per period.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Literal
 
 import numpy as np
@@ -606,7 +617,8 @@ def statistic_correlations(z_by_stat: pd.DataFrame) -> pd.DataFrame:
 
 
 def combined_scores(z_by_stat: pd.DataFrame) -> pd.Series:
-    """Correlation-adjusted Stouffer score per unit.
+    """Correlation-adjusted Stouffer score per unit: the FORMER combination rule, superseded in METHODS.md by
+    the two families (``two_family_scores``); kept for ``test_end_to_end.py``, which still calls it.
 
     ``z_by_stat``: one row per unit (index = unit code), one column per statistic, NaN where the unit is not
     eligible. combined = sum z_k / sqrt(K + 2 sum_{k<l} r_kl) over the K statistics the unit is eligible for,
@@ -633,6 +645,9 @@ def combined_scores(z_by_stat: pd.DataFrame) -> pd.Series:
 def anomaly_ranking(combined: pd.Series, review_list_size: int = 24) -> pd.DataFrame:
     """Rank units by descending combined score (ties by unit code ascending); NaN scores are not ranked.
 
+    The FORMER ranking (with ``combined_scores``), without synthetic gating or custody policy; superseded by
+    ``two_family_scores`` / ``review_ranking``; kept for ``test_end_to_end.py``, which still calls it.
+
     Returns ``combined_score``, ``anomaly_rank`` (nullable Int64, 1 = most anomalous) and ``is_flagged``
     (rank <= ``review_list_size``), indexed like ``combined``.
     """
@@ -651,3 +666,480 @@ def anomaly_ranking(combined: pd.Series, review_list_size: int = 24) -> pd.DataF
         index=combined.index,
     )
     return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The normal tail on the log scale
+# ---------------------------------------------------------------------------------------------------------
+
+LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
+LN10 = math.log(10.0)
+# From |z| = 20 on, the tail is taken from Laplace's continued fraction for the Mills ratio instead of math.erfc:
+# erfc(|z|/sqrt 2) inherits the rounding of |z|/sqrt 2 (z^2/2 ulps, 2e-14 relative at 20) and underflows
+# past 38.5; the fraction, 80 levels deep, is exact to rounding for |z| >= 20 and never underflows on the log
+# scale.
+MILLS_FRACTION_FROM = 20.0
+MILLS_FRACTION_DEPTH = 80
+
+
+def _mills_ratio(z: float) -> float:
+    """(1 - Phi(z)) / phi(z) for z >= MILLS_FRACTION_FROM: 1 / (z + 1/(z + 2/(z + 3/(z + ...)))), evaluated
+    backwards from MILLS_FRACTION_DEPTH levels."""
+    tail = z
+    for level in range(MILLS_FRACTION_DEPTH, 0, -1):
+        tail = z + level / tail
+    return 1.0 / tail
+
+
+def _log_upper_tail_scalar(z: float) -> float:
+    if math.isnan(z):
+        return math.nan
+    if z >= MILLS_FRACTION_FROM:
+        return -0.5 * z * z - LOG_SQRT_2PI + math.log(_mills_ratio(z))
+    if z > 0.0:
+        return math.log(0.5 * math.erfc(z / SQRT2))
+    if z > -MILLS_FRACTION_FROM:
+        return math.log1p(-0.5 * math.erfc(-z / SQRT2))
+    return math.log1p(-math.exp(_log_upper_tail_scalar(-z)))
+
+
+def log_normal_upper_tail(z: ArrayLike) -> FloatArray:
+    """Natural log of the one-sided p-value, log(1 - Phi(z)) = log Phi(-z), finite for every finite z.
+
+    Phi(-z) itself underflows to 0 beyond z = 38.5; its log does not: for z >= 20 it is
+    -z^2/2 - log sqrt(2 pi) + log R(z) with R the Mills ratio (Laplace's continued fraction); for 0 < z < 20
+    log(erfc(z / sqrt 2) / 2); for z <= 0 log1p(-Phi(z)), so that values near log 1 = 0 keep their digits.
+    NaN stays NaN. Relative accuracy about 1e-14 or better over the whole line.
+    """
+    zz = np.asarray(z, dtype=float)
+    return np.vectorize(_log_upper_tail_scalar, otypes=[float])(zz) if zz.size else zz.copy()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Combination: two families, the stronger one decides (METHODS.md)
+# ---------------------------------------------------------------------------------------------------------
+
+STATISTICS: tuple[int, ...] = (1, 2, 3)
+MATCH_FAMILY: tuple[int, ...] = (1, 2)  # statistics 1 and 2 share their numerator: one family
+MINOR_FAMILY: tuple[int, ...] = (3,)
+MIN_UNITS_FOR_CORRELATION = 3  # r_12 = 0 when fewer units are eligible for both statistics 1 and 2
+R12Units = Literal["eligible", "ranked"]
+CustodySites = Literal["separate", "annotate"]
+
+
+def _statistic_frame(
+    values: pd.DataFrame | Mapping[int, object] | None, index: pd.Index, default: bool
+) -> pd.DataFrame:
+    """Per-unit, per-statistic booleans (columns 1, 2, 3) from a DataFrame, a mapping statistic -> scalar or
+    per-unit values, or None (``default`` everywhere); missing entries are ``default``."""
+    out = pd.DataFrame(default, index=index, columns=list(STATISTICS), dtype=bool)
+    if values is None:
+        return out
+    items = values.items() if isinstance(values, (pd.DataFrame, pd.Series, Mapping)) else ()
+    for statistic, column in items:
+        k = int(statistic)
+        if k not in STATISTICS:
+            raise ValueError(f"statistic must be 1, 2 or 3, got {statistic!r}")
+        if isinstance(column, pd.Series):
+            series = column.reindex(index)
+        elif np.ndim(column) == 0:
+            series = pd.Series(column, index=index)
+        else:
+            series = pd.Series(np.asarray(column), index=index)
+        out[k] = series.astype("boolean").fillna(default).to_numpy(dtype=bool)
+    return out
+
+
+def _z_frame(z_by_stat: pd.DataFrame) -> pd.DataFrame:
+    """z-scores as floats with columns exactly 1, 2, 3 (a missing column is all NaN = not eligible)."""
+    renamed = z_by_stat.rename(columns=int)
+    unknown = [c for c in renamed.columns if c not in STATISTICS]
+    if unknown:
+        raise ValueError(f"z_by_stat columns must be statistics 1, 2, 3; got {unknown}")
+    return renamed.reindex(columns=list(STATISTICS)).apply(pd.to_numeric, errors="coerce").astype(float)
+
+
+def ranked_statistics_mask(
+    z_by_stat: pd.DataFrame,
+    synthetic_by_stat: pd.DataFrame | Mapping[int, object] | None = None,
+    rank_synthetic_inputs: bool = False,
+) -> pd.DataFrame:
+    """Which statistics enter the combination, per unit: eligible (z not NaN) and, unless
+    ``rank_synthetic_inputs``, not resting on synthetic inputs (METHODS.md "Synthetic inputs never decide the
+    list").
+
+    ``synthetic_by_stat``: True where a statistic's inputs include a synthetic placeholder, as a DataFrame like
+    ``z_by_stat`` or a mapping ``{statistic: bool or per-unit values}`` (e.g. ``{2: True, 3: True}`` on the
+    embedded data, whose UCR rows are all synthetic); None = nothing synthetic. Returns booleans, columns 1-3.
+    """
+    z = _z_frame(z_by_stat)
+    synthetic = _statistic_frame(synthetic_by_stat, z.index, default=False)
+    eligible = z.notna()
+    return eligible & (~synthetic | rank_synthetic_inputs)
+
+
+def match_family_correlation(z_by_stat: pd.DataFrame, units: ArrayLike | None = None) -> float:
+    """r_12: Pearson correlation of z_1 and z_2 over the units eligible for both (z not NaN), in one period.
+
+    ``units``: optional boolean mask restricting the units further (``two_family_scores`` passes "ranked for
+    both" when asked to). 0 when fewer than 3 such units, and when either z has no spread there (undefined).
+    """
+    z = _z_frame(z_by_stat)
+    z1 = z[1].to_numpy(dtype=float)
+    z2 = z[2].to_numpy(dtype=float)
+    both = ~np.isnan(z1) & ~np.isnan(z2)
+    if units is not None:
+        both &= np.asarray(units, dtype=bool)
+    if both.sum() < MIN_UNITS_FOR_CORRELATION:
+        return 0.0
+    d1 = z1[both] - z1[both].mean()
+    d2 = z2[both] - z2[both].mean()
+    spread = math.sqrt(float(np.sum(d1 * d1)) * float(np.sum(d2 * d2)))
+    return float(np.sum(d1 * d2)) / spread if spread > 0.0 else 0.0
+
+
+def sidak_combined_p(m: ArrayLike, n_families: ArrayLike) -> FloatArray:
+    """Sidak's combined p for the smaller family p ``m`` and J = ``n_families``: 1 - (1 - m)^J, computed as m
+    (J = 1) and m * (2 - m) (J = 2), never as 1 - (1 - m)^2, which cancels for small m. NaN where J = 0."""
+    mm = np.asarray(m, dtype=float)
+    jj = np.asarray(n_families)
+    if np.any((jj < 0) | (jj > 2)):
+        raise ValueError("n_families must be 0, 1 or 2")
+    return np.where(jj == 1, mm, np.where(jj == 2, mm * (2.0 - mm), np.nan))
+
+
+def two_family_scores(
+    z_by_stat: pd.DataFrame,
+    synthetic_by_stat: pd.DataFrame | Mapping[int, object] | None = None,
+    rank_synthetic_inputs: bool = False,
+    r12_units: R12Units = "eligible",
+) -> pd.DataFrame:
+    """The two-family combination and ``anomaly_rank`` of METHODS.md, for one reporting period.
+
+    ``z_by_stat``: one row per unit (index = unit code, ``county_fips``), columns the statistics 1, 2, 3
+    (ints; a missing column counts as not eligible), the overdispersion-adjusted ``z_score``, NaN where the
+    unit is not eligible. ``synthetic_by_stat`` and ``rank_synthetic_inputs``: see ``ranked_statistics_mask``.
+
+    Rules (METHODS.md), over the statistics a unit is eligible for and that are ranked:
+    match family z_M = (sum of z_k, k in {1, 2}) / sqrt(K_M + 2 r_12 [both]), K_M in {1, 2}; minor family
+    z_m = z_3; p_j = 1 - Phi(z_j) (``one_sided_p``); J = number of families (0, 1, 2); m = min p_j;
+    ``combined_p`` = m (J = 1) or m (2 - m) (J = 2); ``combined_score`` = -log10(combined_p) from log p;
+    ``driving_family`` = the family with the smaller p (ties: ``match``); ``anomaly_rank`` over units with
+    J >= 1: ascending combined_p, ties by the larger driving-family z, then the unit code ascending.
+
+    Choices where METHODS.md leaves room:
+
+    - r_12 is one number per period, over the units eligible for both statistics 1 and 2 whether or not they
+      are ranked (METHODS.md: "over the units eligible for both"); ``r12_units="ranked"`` takes the units
+      ranked for both instead. It only matters for units with both statistics ranked.
+    - Which family has the smaller p is decided on z (p_j is strictly decreasing in z_j), so the order is
+      exact even where both p round to the same double or underflow to 0; equal z: ``match``. m is the
+      smaller of the two p as doubles.
+    - ``combined_score`` = -(log m + [J = 2] log(2 - m)) / ln 10, with log m = ``log_normal_upper_tail`` of
+      the driving family's z: finite where m underflows (log(2 - m) is then log 2).
+    - The rank sorts on ``combined_p`` as a double, as METHODS.md says: units whose combined_p underflows to
+      0 (z above about 38.5) tie there and are ordered by their driving z.
+    - ``ranked_statistics``: the statistics that entered the combination (eligible and ranked), ascending,
+      joined by commas without spaces (``"1"``, ``"1,3"``, ``"1,2,3"``); None when none did (J = 0). A
+      ranked statistic enters even when its family does not drive.
+    - Degenerate r_12 = -1 with both match statistics ranked (K_M + 2 r_12 = 0): z_M is undefined (NaN) and
+      the match family is left out of J; not reached by real data.
+    - Units with J = 0 keep NaN p, z and score, ``driving_family`` None and ``anomaly_rank`` NA.
+
+    Output, indexed like ``z_by_stat``: ``is_ranked_1`` .. ``is_ranked_3``, ``ranked_statistics``,
+    ``k_match`` (K_M, 0-2), ``r_12``, ``z_match``, ``z_minor``, ``p_match``, ``p_minor``, ``n_families`` (J),
+    ``driving_family``, ``driving_z``, ``combined_p``, ``log_combined_p`` (natural log), ``combined_score``,
+    ``anomaly_rank`` (nullable Int64, 1 = most anomalous).
+    """
+    if r12_units not in ("eligible", "ranked"):
+        raise ValueError(f"r12_units must be eligible or ranked, got {r12_units}")
+    z = _z_frame(z_by_stat)
+    ranked = ranked_statistics_mask(z, synthetic_by_stat, rank_synthetic_inputs)
+    units = len(z)
+    r12 = match_family_correlation(z, (ranked[1] & ranked[2]).to_numpy() if r12_units == "ranked" else None)
+
+    zr = z.where(ranked)  # z of the ranked statistics, NaN elsewhere
+    in_match = ranked[list(MATCH_FAMILY)].to_numpy(dtype=bool)
+    k_match = in_match.sum(axis=1)
+    match_sum = np.nansum(zr[list(MATCH_FAMILY)].to_numpy(dtype=float), axis=1)
+    variance = k_match + 2.0 * r12 * (k_match == 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z_match = np.where((k_match > 0) & (variance > 0.0), match_sum / np.sqrt(variance), np.nan)
+    z_minor = zr[MINOR_FAMILY[0]].to_numpy(dtype=float)
+    has_match = ~np.isnan(z_match)
+    has_minor = ~np.isnan(z_minor)
+    n_families = has_match.astype(int) + has_minor.astype(int)
+
+    p_match = one_sided_p(z_match)
+    p_minor = one_sided_p(z_minor)
+    minor_drives = has_minor & (~has_match | (z_minor > z_match))
+    driving_z = np.where(minor_drives, z_minor, z_match)
+    driving_family = np.where(minor_drives, "minor", np.where(has_match, "match", None)).astype(object)
+    with np.errstate(invalid="ignore"):
+        m = np.where(n_families > 0, np.fmin(p_match, p_minor), np.nan)
+    combined_p = sidak_combined_p(m, n_families)
+    log_m = log_normal_upper_tail(driving_z)
+    with np.errstate(invalid="ignore"):
+        log_combined_p = np.where(n_families == 2, log_m + np.log(2.0 - m), log_m)
+    log_combined_p = np.where(n_families > 0, log_combined_p, np.nan)
+    combined_score = -log_combined_p / LN10
+
+    ranked_text = np.full(units, None, dtype=object)
+    flags = ranked.to_numpy(dtype=bool)
+    for u in range(units):
+        entered = [str(k) for i, k in enumerate(STATISTICS) if flags[u, i]]
+        if n_families[u] > 0 and entered:
+            ranked_text[u] = ",".join(entered)
+
+    order = pd.DataFrame(
+        {
+            "combined_p": combined_p,
+            "driving_z": driving_z,
+            "unit": z.index.astype(str),
+            "position": np.arange(units),
+        }
+    )
+    order = order[n_families > 0].sort_values(
+        ["combined_p", "driving_z", "unit"], ascending=[True, False, True], kind="stable"
+    )
+    rank = np.full(units, pd.NA, dtype=object)
+    rank[order["position"].to_numpy()] = np.arange(1, len(order) + 1)
+
+    return pd.DataFrame(
+        {
+            "is_ranked_1": flags[:, 0],
+            "is_ranked_2": flags[:, 1],
+            "is_ranked_3": flags[:, 2],
+            "ranked_statistics": pd.array(ranked_text, dtype="string"),
+            "k_match": k_match,
+            "r_12": r12,
+            "z_match": z_match,
+            "z_minor": z_minor,
+            "p_match": p_match,
+            "p_minor": p_minor,
+            "n_families": n_families,
+            "driving_family": pd.array(driving_family, dtype="string"),
+            "driving_z": np.where(n_families > 0, driving_z, np.nan),
+            "combined_p": combined_p,
+            "log_combined_p": log_combined_p,
+            "combined_score": combined_score,
+            "anomaly_rank": pd.array(rank, dtype="Int64"),
+        },
+        index=z.index,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Custody sites (METHODS.md "Custody sites")
+# ---------------------------------------------------------------------------------------------------------
+
+ICE_ADP_FISCAL_YEARS = (2009, 2018)  # the years ref_ice_detention_adp covers (FY09-FY18)
+DEFAULT_CUSTODY_ADP_PER_10K = 1.0
+
+
+def federal_fiscal_year(day: object) -> int:
+    """The US federal fiscal year containing ``day``: FY n runs from 1 October of n - 1 to 30 September of n."""
+    stamp = pd.Timestamp(day)
+    return stamp.year + 1 if stamp.month >= 10 else stamp.year
+
+
+def quarter_last_day(reporting_period: str) -> pd.Timestamp:
+    """Last day of a ``YYYYQn`` quarter label (``2012Q3`` -> 2012-09-30)."""
+    text = str(reporting_period)
+    if len(text) != 6 or not text[:4].isdigit() or text[4] != "Q" or text[5] not in "1234":
+        raise ValueError(f"reporting_period must look like 2012Q3, got {reporting_period!r}")
+    first_of_next = pd.Timestamp(year=int(text[:4]), month=3 * int(text[5]), day=1) + pd.offsets.MonthBegin(1)
+    return first_of_next - pd.Timedelta(days=1)
+
+
+def unit_of_county(counties: pd.DataFrame, reporting_units: pd.DataFrame | None) -> pd.Series:
+    """county_fips -> unit_fips for every county of ``counties``: the unit of ``reporting_units`` where the
+    county is a member, the county itself otherwise (METHODS.md "The unit")."""
+    codes = counties["county_fips"].astype(str)
+    unit = pd.Series(codes.to_numpy(), index=codes.to_numpy(), name="unit_fips")
+    if reporting_units is not None and len(reporting_units):
+        members = reporting_units.astype({"unit_fips": str, "county_fips": str})
+        mapped = members.set_index("county_fips")["unit_fips"]
+        unit.loc[unit.index.intersection(mapped.index)] = mapped.reindex(unit.index).dropna()
+    return unit
+
+
+def custody_context(
+    facilities: pd.DataFrame,
+    ice_adp: pd.DataFrame,
+    counties: pd.DataFrame,
+    reporting_units: pd.DataFrame | None,
+    period_end: object,
+    custody_adp_per_10k: float = DEFAULT_CUSTODY_ADP_PER_10K,
+    adp_fiscal_years: tuple[int, int] = ICE_ADP_FISCAL_YEARS,
+) -> pd.DataFrame:
+    """Custody-site figures per reporting unit for one period (METHODS.md "Custody sites").
+
+    Inputs are the seeds as DataFrames: ``facilities`` = ref_custody_facilities (``facility_id``,
+    ``county_fips``, ``facility_kind``, ``capacity``; other columns ignored), ``ice_adp`` =
+    ref_ice_detention_adp (``facility_id``, ``fiscal_year``, ``average_daily_population``), ``counties`` =
+    ref_counties (``county_fips``, ``population_2010``), ``reporting_units`` = ref_reporting_units
+    (``unit_fips``, ``county_fips``; None or empty = every county its own unit). ``period_end``: the period's
+    last day (``quarter_last_day`` of a ``YYYYQn`` label).
+
+    Output, one row per unit (index ``unit_fips``): ``fiscal_year`` (of ``period_end``), ``population_2010``
+    (members summed), ``ice_detainee_adp`` = summed ADP of the unit's ``ice_detention`` facilities in that
+    fiscal year (0 for a unit without any when the year is within ``adp_fiscal_years``, NaN outside),
+    ``ice_detainee_adp_per_10k`` = 10,000 ADP / population_2010, ``has_state_intake_centre``,
+    ``state_prison_capacity_per_10k`` (context only), ``is_custody_explained`` =
+    ``ice_detainee_adp_per_10k >= custody_adp_per_10k`` or ``has_state_intake_centre``.
+
+    Choices where METHODS.md leaves room:
+
+    - A facility counts for the fiscal year whose ADP row it has; ``first_use_date``/``last_use_date`` are
+      not consulted (the ADP table already says when a site held detainees). A facility without an ADP row
+      for the year, or with a null ADP, adds 0.
+    - The years "the list covers" are ``adp_fiscal_years`` (default FY2009-FY2018 as METHODS.md states),
+      not whatever years happen to be in ``ice_adp``.
+    - ``state_prison_capacity_per_10k`` sums the known ``capacity`` of ``state_prison`` facilities only (not
+      ``state_intake`` or ``federal_prison``); 0 for a unit with no state prison, NaN when it has state
+      prisons but no known capacity.
+    - Facilities whose county is not in ``counties`` are dropped; a unit's population is the sum over its
+      members in ``counties``; per-10k figures are NaN where that population is missing or not positive.
+    - ``is_custody_explained`` is False (never NA) where the ADP figure is NaN and there is no intake centre.
+    """
+    fiscal_year = federal_fiscal_year(period_end)
+    unit = unit_of_county(counties, reporting_units)
+    population = pd.to_numeric(counties["population_2010"], errors="coerce").to_numpy(dtype=float)
+    unit_population = pd.Series(population, index=unit.to_numpy()).groupby(level=0).sum(min_count=1)
+    out = pd.DataFrame(index=pd.Index(sorted(unit_population.index), name="unit_fips"))
+    out["fiscal_year"] = fiscal_year
+    out["population_2010"] = unit_population.reindex(out.index)
+    per_10k_base = out["population_2010"].where(out["population_2010"] > 0.0)
+
+    sites = facilities.astype({"facility_id": str, "county_fips": str})
+    sites = sites[sites["county_fips"].isin(unit.index)].copy()
+    sites["unit_fips"] = unit.reindex(sites["county_fips"]).to_numpy()
+
+    ice_sites = sites[sites["facility_kind"] == "ice_detention"][["facility_id", "unit_fips"]]
+    low, high = adp_fiscal_years
+    if low <= fiscal_year <= high:
+        adp = ice_adp.astype({"facility_id": str})
+        adp = adp[pd.to_numeric(adp["fiscal_year"], errors="coerce") == fiscal_year]
+        adp_value = pd.to_numeric(adp["average_daily_population"], errors="coerce").fillna(0.0)
+        by_facility = adp_value.groupby(adp["facility_id"].to_numpy()).sum()
+        joined = ice_sites.assign(adp=by_facility.reindex(ice_sites["facility_id"]).fillna(0.0).to_numpy())
+        out["ice_detainee_adp"] = joined.groupby("unit_fips")["adp"].sum().reindex(out.index).fillna(0.0)
+    else:
+        out["ice_detainee_adp"] = np.nan
+    out["ice_detainee_adp_per_10k"] = 10_000.0 * out["ice_detainee_adp"] / per_10k_base
+
+    intake_units = set(sites.loc[sites["facility_kind"] == "state_intake", "unit_fips"])
+    out["has_state_intake_centre"] = out.index.isin(list(intake_units))
+
+    prisons = sites[sites["facility_kind"] == "state_prison"]
+    capacity = pd.to_numeric(prisons["capacity"], errors="coerce")
+    prison_capacity = capacity.groupby(prisons["unit_fips"].to_numpy()).sum(min_count=1)
+    has_prison = out.index.isin(list(set(prisons["unit_fips"])))
+    capacity_by_unit = prison_capacity.reindex(out.index).where(has_prison, 0.0)
+    out["state_prison_capacity_per_10k"] = 10_000.0 * capacity_by_unit / per_10k_base
+
+    explained_by_adp = (out["ice_detainee_adp_per_10k"] >= custody_adp_per_10k).fillna(False)
+    out["is_custody_explained"] = explained_by_adp.to_numpy(dtype=bool) | out["has_state_intake_centre"]
+    return out
+
+
+def _unit_flags(values: pd.Series | ArrayLike | None, index: pd.Index) -> pd.Series:
+    """Booleans on ``index``: a Series is aligned on its labels, anything else taken in order; missing = False."""
+    if values is None:
+        return pd.Series(False, index=index)
+    series = values.reindex(index) if isinstance(values, pd.Series) else pd.Series(np.asarray(values), index=index)
+    return series.astype("boolean").fillna(False).astype(bool)
+
+
+def apply_custody_policy(
+    anomaly_rank: pd.Series,
+    is_custody_explained: pd.Series | ArrayLike | None,
+    custody_sites: CustodySites = "separate",
+    review_list_size: int = 24,
+) -> pd.DataFrame:
+    """The review list under the ``custody_sites`` policy (METHODS.md "Custody sites", review list policy).
+
+    ``anomaly_rank``: nullable ranks (NA = not rankable), index = unit. ``is_custody_explained``: booleans on
+    the same units (a Series aligned on its index, else in order; missing = False; None = no unit explained).
+
+    - ``separate``: ``review_rank`` = 1, 2, ... over the rankable units without an explanation, in
+      ``anomaly_rank`` order; ``is_flagged`` = review_rank <= ``review_list_size``; explained units keep
+      their anomaly_rank, get ``review_rank`` NA, and ``is_custody_explained_high`` where their anomaly_rank
+      is smaller (better) than that of the last flagged unit.
+    - ``annotate``: ``review_rank`` = ``anomaly_rank``; ``is_flagged`` = anomaly_rank <= ``review_list_size``;
+      ``is_custody_explained_high`` = flagged and explained.
+
+    Choices: when nothing is flagged (size 0, or no unexplained rankable unit) no unit is marked
+    ``is_custody_explained_high``; when fewer unexplained units than ``review_list_size`` exist, all are
+    flagged and "the last flagged unit" is the lowest-ranked of them.
+
+    Returns ``review_rank`` (Int64), ``is_flagged``, ``is_custody_explained_high`` (bool), indexed like
+    ``anomaly_rank``.
+    """
+    if custody_sites not in ("separate", "annotate"):
+        raise ValueError(f"custody_sites must be separate or annotate, got {custody_sites}")
+    if review_list_size < 0:
+        raise ValueError(f"review_list_size must be >= 0, got {review_list_size}")
+    rank = pd.array(anomaly_rank, dtype="Int64")
+    rankable = ~np.asarray(pd.isna(rank), dtype=bool)
+    rank_values = np.where(rankable, rank.to_numpy(dtype=float, na_value=np.nan), np.inf)
+    explained = _unit_flags(is_custody_explained, anomaly_rank.index).to_numpy(dtype=bool)
+    review_rank = np.full(len(rank), pd.NA, dtype=object)
+    if custody_sites == "annotate":
+        review_rank[rankable] = rank_values[rankable].astype(int)
+        flagged = rankable & (rank_values <= review_list_size)
+        high = flagged & explained
+    else:
+        candidates = np.flatnonzero(rankable & ~explained)
+        candidates = candidates[np.argsort(rank_values[candidates], kind="stable")]
+        review_rank[candidates] = np.arange(1, len(candidates) + 1)
+        flagged = np.zeros(len(rank), dtype=bool)
+        flagged[candidates[:review_list_size]] = True
+        if flagged.any():
+            last_flagged = float(rank_values[flagged].max())
+            high = rankable & explained & (rank_values < last_flagged)
+        else:
+            high = np.zeros(len(rank), dtype=bool)
+    return pd.DataFrame(
+        {
+            "review_rank": pd.array(review_rank, dtype="Int64"),
+            "is_flagged": flagged,
+            "is_custody_explained_high": high,
+        },
+        index=anomaly_rank.index,
+    )
+
+
+def review_ranking(
+    z_by_stat: pd.DataFrame,
+    *,
+    synthetic_by_stat: pd.DataFrame | Mapping[int, object] | None = None,
+    rank_synthetic_inputs: bool = False,
+    is_custody_explained: pd.Series | ArrayLike | None = None,
+    custody_sites: CustodySites = "separate",
+    review_list_size: int = 24,
+    q_by_stat: pd.DataFrame | None = None,
+    fdr_level: float = 0.05,
+    r12_units: R12Units = "eligible",
+) -> pd.DataFrame:
+    """``rpt_anomaly_ranking`` for one period, recomputed: ``two_family_scores`` then ``apply_custody_policy``.
+
+    ``is_custody_explained``: e.g. ``custody_context(...)["is_custody_explained"]`` (reindexed to the units;
+    missing = False). ``q_by_stat``: optional q-values like ``z_by_stat``; when given, ``is_significant`` =
+    any ranked statistic with q < ``fdr_level`` (METHODS.md "The review list").
+
+    Output: the columns of ``two_family_scores``, ``is_custody_explained``, ``review_rank``, ``is_flagged``,
+    ``is_custody_explained_high`` and, with ``q_by_stat``, ``is_significant``; indexed like ``z_by_stat``.
+    """
+    scores = two_family_scores(z_by_stat, synthetic_by_stat, rank_synthetic_inputs, r12_units)
+    explained = _unit_flags(is_custody_explained, scores.index)
+    scores["is_custody_explained"] = explained.to_numpy(dtype=bool)
+    policy = apply_custody_policy(scores["anomaly_rank"], explained, custody_sites, review_list_size)
+    scores = scores.join(policy)
+    if q_by_stat is not None:
+        q = _z_frame(q_by_stat).reindex(scores.index)
+        ranked = scores[["is_ranked_1", "is_ranked_2", "is_ranked_3"]].to_numpy(dtype=bool)
+        below = (q.to_numpy(dtype=float) < fdr_level) & ranked
+        scores["is_significant"] = below.any(axis=1)
+    return scores

@@ -193,6 +193,7 @@ def assemble_inputs(window_quarters: int = WINDOW_QUARTERS) -> Assembled:
     ucr["data_year"] = ucr["data_year"].astype(int)
     ucr["arrests"] = _int(ucr["arrests"])
     ucr["coverage_indicator"] = pd.to_numeric(ucr["coverage_indicator"])
+    ucr["is_synthetic"] = ucr["is_synthetic"].fillna("false").str.lower() == "true"
     ucr = ucr.merge(offenses, on="offense_code", how="left", validate="many_to_one")
     assert ucr["in_arrest_total"].notna().all()
     in_total = ucr["in_arrest_total"].str.lower() == "true"
@@ -201,7 +202,12 @@ def assemble_inputs(window_quarters: int = WINDOW_QUARTERS) -> Assembled:
     ucr["a_minor"] = ucr["arrests"].where(in_total & level.isin(minor_levels), 0)
     cy = (
         ucr.groupby(["county_fips", "data_year"])
-        .agg(a=("a", "sum"), a_minor=("a_minor", "sum"), coverage=("coverage_indicator", "max"))
+        .agg(
+            a=("a", "sum"),
+            a_minor=("a_minor", "sum"),
+            coverage=("coverage_indicator", "max"),
+            is_synthetic=("is_synthetic", "any"),
+        )
         .reset_index()
     )
     cy = _preferred(cy, "county_fips", "data_year", period_year)
@@ -215,6 +221,7 @@ def assemble_inputs(window_quarters: int = WINDOW_QUARTERS) -> Assembled:
             "ucr_minor_arrests": g["a_minor"].sum().where(complete),
             "coverage_indicator": (g["pop_x_cov"].sum() / g["population_2010"].sum().astype(float)).where(complete),
             "ucr_data_year": g["data_year"].min().where(complete),
+            "ucr_is_synthetic": g["is_synthetic"].any(),
         }
     )
 
@@ -465,30 +472,104 @@ def test_tau2_and_phi_match_reference(
     assert int(wh["n_eligible"].dropna().iloc[0]) == int(ref["is_eligible"].sum())
 
 
-def _reference_ranking(reference: dict[int, pd.DataFrame]) -> pd.DataFrame:
+def _reference_ranking(reference: dict[int, pd.DataFrame], assembled: Assembled) -> pd.DataFrame:
+    """The review list recomputed by reference_impl from the seeds: statistics 2 and 3 rest on the synthetic UCR
+    placeholder (not ranked at the default rank_synthetic_inputs false), custody explanations from the custody
+    seeds, the default custody_sites policy `separate`."""
     z = pd.DataFrame({k: reference[k]["z_score"] for k in (1, 2, 3)})
-    combined = ri.combined_scores(z)
-    return ri.anomaly_ranking(combined, review_list_size=REVIEW_LIST_SIZE)
+    q = pd.DataFrame({k: reference[k]["q_value"] for k in (1, 2, 3)})
+    synthetic = assembled.inputs.set_index("unit_fips")["ucr_is_synthetic"].reindex(z.index).fillna(False)
+    custody = ri.custody_context(
+        _read_csv(REFERENCE_DIR / "ref_custody_facilities.csv").assign(
+            capacity=lambda frame: pd.to_numeric(frame["capacity"])
+        ),
+        _read_csv(REFERENCE_DIR / "ref_ice_detention_adp.csv").assign(
+            fiscal_year=lambda frame: frame["fiscal_year"].astype(int),
+            average_daily_population=lambda frame: pd.to_numeric(frame["average_daily_population"]),
+        ),
+        _read_csv(REFERENCE_DIR / "ref_counties.csv").assign(
+            population_2010=lambda frame: frame["population_2010"].astype(int)
+        ),
+        _read_csv(REFERENCE_DIR / "ref_reporting_units.csv"),
+        assembled.window_end,
+    )
+    return ri.review_ranking(
+        z,
+        synthetic_by_stat={1: False, 2: synthetic, 3: synthetic},
+        is_custody_explained=custody["is_custody_explained"].reindex(z.index).fillna(False),
+        review_list_size=REVIEW_LIST_SIZE,
+        q_by_stat=q,
+    ).join(custody[["ice_detainee_adp", "ice_detainee_adp_per_10k", "has_state_intake_centre"]])
 
 
-def test_combined_score_matches_reference(
-    marts: dict[str, pd.DataFrame], reference: dict[int, pd.DataFrame], assembled: Assembled
+@pytest.fixture(scope="module")
+def reference_ranking(reference: dict[int, pd.DataFrame], assembled: Assembled) -> pd.DataFrame:
+    return _reference_ranking(reference, assembled)
+
+
+def test_combination_matches_reference(
+    marts: dict[str, pd.DataFrame], reference_ranking: pd.DataFrame, assembled: Assembled
 ) -> None:
+    """combined_p, combined_score, the family z and p, and the custody figures of every unit, to 1e-9."""
     wh = _selected(marts["rpt_anomaly_ranking"], assembled.reporting_period)
-    ref = _reference_ranking(reference)
-    _fail_on(_mismatches(wh, ref, {"combined_score": "combined_score"}, TOL, relative=True), "combined score")
+    columns = {
+        "combined_p": "combined_p",
+        "combined_score": "combined_score",
+        "match_family_z": "z_match",
+        "match_family_p": "p_match",
+        "minor_family_z": "z_minor",
+        "minor_family_p": "p_minor",
+        "ice_detainee_adp": "ice_detainee_adp",
+        "ice_detainee_adp_per_10k": "ice_detainee_adp_per_10k",
+    }
+    _fail_on(_mismatches(wh, reference_ranking, columns, 1e-9, relative=True), "combination figure")
 
 
-def test_top_of_ranking_matches_reference(
-    marts: dict[str, pd.DataFrame], reference: dict[int, pd.DataFrame], assembled: Assembled
+def test_ranking_and_review_list_match_reference(
+    marts: dict[str, pd.DataFrame], reference_ranking: pd.DataFrame, assembled: Assembled
 ) -> None:
+    """Every unit's rank, review rank, list membership, custody section, family and ranked statistics."""
     wh = _selected(marts["rpt_anomaly_ranking"], assembled.reporting_period)
-    ref = _reference_ranking(reference)
-    top_ref = ref.dropna(subset=["anomaly_rank"]).sort_values("anomaly_rank").head(REVIEW_LIST_SIZE)
-    top_wh = wh.dropna(subset=["anomaly_rank"]).sort_values("anomaly_rank").head(REVIEW_LIST_SIZE)
-    assert top_wh.index.tolist() == top_ref.index.tolist()
-    assert top_wh["anomaly_rank"].astype(int).tolist() == list(range(1, REVIEW_LIST_SIZE + 1))
-    assert sorted(wh.index[wh["is_flagged"]]) == sorted(ref.index[ref["is_flagged"]])
+    ref = reference_ranking.reindex(wh.index)
+    problems = []
+    for column in ("anomaly_rank", "review_rank"):
+        got, want = wh[column].astype("Int64"), ref[column].astype("Int64")
+        problems += [
+            f"{unit} {column}: warehouse {got[unit]} reference {want[unit]}"
+            for unit in wh.index[got.ne(want).fillna(got.isna() != want.isna())]
+        ]
+    for column in (
+        "is_flagged",
+        "is_custody_explained",
+        "is_custody_explained_high",
+        "is_significant",
+        "has_state_intake_centre",
+    ):
+        differs = wh[column].astype(bool) != ref[column].astype(bool)
+        problems += [
+            f"{unit} {column}: warehouse {wh.at[unit, column]} reference {ref.at[unit, column]}"
+            for unit in wh.index[differs]
+        ]
+    for column in ("driving_family", "ranked_statistics"):
+        differs = wh[column].fillna("-") != ref[column].fillna("-")
+        problems += [
+            f"{unit} {column}: warehouse {wh.at[unit, column]} reference {ref.at[unit, column]}"
+            for unit in wh.index[differs]
+        ]
+    _fail_on(problems, "ranking column")
+
+
+def test_synthetic_statistics_never_ranked(marts: dict[str, pd.DataFrame], assembled: Assembled) -> None:
+    """On the embedded data statistics 2 and 3 rest on the synthetic placeholder: the list is statistic 1's."""
+    wh = _selected(marts["rpt_anomaly_ranking"], assembled.reporting_period)
+    assert set(wh["ranked_statistics"].dropna()) == {"1"}
+    ranked = wh.dropna(subset=["anomaly_rank"]).sort_values("anomaly_rank")
+    stat1 = marts["fct_match_rate"]
+    stat1 = _selected(stat1, assembled.reporting_period)
+    by_p = stat1[stat1["is_eligible"]].sort_values(["p_value", "z_score"], ascending=[True, False])
+    assert ranked.index.tolist()[:200] == by_p.index.tolist()[:200]
+    assert not wh["uses_synthetic_inputs"].any()
+    assert wh.loc[wh["crime_adjusted_is_eligible"], "shows_synthetic_statistics"].all()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -617,7 +698,13 @@ def test_review_list(marts: dict[str, pd.DataFrame], assembled: Assembled) -> No
     df = _selected(marts["rpt_anomaly_ranking"], assembled.reporting_period)
     flagged = df[df["is_flagged"]]
     assert len(flagged) == REVIEW_LIST_SIZE
-    assert (flagged["n_statistics_scored"] >= 1).all()
-    assert sorted(flagged["anomaly_rank"].astype(int)) == list(range(1, REVIEW_LIST_SIZE + 1))
-    assert df.loc[df["n_statistics_scored"] == 0, "anomaly_rank"].isna().all()
+    assert not flagged["is_custody_explained"].any()
+    assert sorted(flagged["review_rank"].astype(int)) == list(range(1, REVIEW_LIST_SIZE + 1))
+    assert df.loc[df["ranked_statistics"].isna(), "anomaly_rank"].isna().all()
     assert flagged["flag_reasons"].str.len().gt(0).all()
+    last_listed = flagged["anomaly_rank"].max()
+    high = df[df["is_custody_explained"] & (df["anomaly_rank"] < last_listed)]
+    assert set(high.index) == set(df.index[df["is_custody_explained_high"]])
+    assert not any(
+        code in reason for reason in df["flag_reasons"] for code in ("expected_below_minimum", "low_ucr_coverage")
+    )

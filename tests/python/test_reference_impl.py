@@ -387,3 +387,344 @@ def test_ranking_ties_broken_by_code() -> None:
     ranking = ri.anomaly_ranking(combined, review_list_size=24)
     assert ranking["anomaly_rank"].tolist()[:3] == [3, 1, 2]
     assert pd.isna(ranking.loc["00100", "anomaly_rank"])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Two families, the stronger one decides (METHODS.md "Combining the statistics")
+# Values marked "mpmath" were computed once with mpmath at 50 digits and are written here as constants.
+# ---------------------------------------------------------------------------------------------------------
+
+P_AT_2_5 = 0.006209665325776135  # 1 - Phi(2.5), mpmath
+SCORE_AT_40 = 349.43700645934584  # -log10(1 - Phi(40)), mpmath; 1 - Phi(40) = 3.7e-350 underflows
+SCORE_AT_40_TWO_FAMILIES = 349.13597646368186  # -log10(m (2 - m)), m = 1 - Phi(40), mpmath
+
+
+def _z(rows: dict[str, tuple[float, float, float]]) -> pd.DataFrame:
+    """z_by_stat from {unit: (z_1, z_2, z_3)}; NaN = not eligible."""
+    return pd.DataFrame.from_dict(rows, orient="index", columns=[1, 2, 3], dtype=float)
+
+
+def test_log_normal_upper_tail_known_values() -> None:
+    got = ri.log_normal_upper_tail([0.0, 2.5, 10.0, 20.0, 40.0, 1e4, -3.0, -40.0])
+    want = [
+        math.log(0.5),
+        -5.0816482772786904984,  # mpmath
+        -53.231285150512470578,  # mpmath
+        -203.91715537109726394,  # mpmath
+        -804.60844201375378817,  # mpmath
+        -50000010.129278915181,  # mpmath
+        -0.0013508099647481937988,  # mpmath: log Phi(3)
+        0.0,  # log(1 - 3.7e-350)
+    ]
+    np.testing.assert_allclose(got, want, rtol=1e-14, atol=0)
+    # both sides of the switch to the continued fraction agree with each other and with math.erfc
+    near = ri.log_normal_upper_tail([19.999999, 20.0, 20.000001])
+    assert np.all(np.diff(near) < 0)
+    assert near[1] == pytest.approx(math.log(0.5 * math.erfc(20.0 / math.sqrt(2.0))), rel=1e-13)
+    assert np.isnan(ri.log_normal_upper_tail([np.nan])[0])
+
+
+def test_sidak_two_families_exact_for_tiny_m() -> None:
+    m = 1e-12
+    got = float(ri.sidak_combined_p(m, 2))
+    exact = Decimal("1e-12") * (Decimal(2) - Decimal("1e-12"))  # 1.999999999999e-12
+    assert exact == Decimal("1.999999999999E-12")
+    assert abs(Decimal(got) - exact) / exact < Decimal("2.3e-16")  # within one ulp
+    # the cancelling form 1 - (1 - m)^2 is wrong in the fifth digit: the reason for m (2 - m)
+    naive = 1.0 - (1.0 - m) ** 2
+    assert abs(Decimal(naive) - exact) / exact > Decimal("1e-5")
+    assert float(ri.sidak_combined_p(0.3, 1)) == 0.3
+    assert math.isnan(float(ri.sidak_combined_p(0.3, 0)))
+    with pytest.raises(ValueError):
+        ri.sidak_combined_p(0.3, 3)
+
+
+def test_one_ranked_statistic_gives_its_own_p() -> None:
+    z = _z({"01001": (2.5, np.nan, np.nan), "01003": (2.5, 4.0, 5.0), "01005": (np.nan, np.nan, 2.5)})
+    scores = ri.two_family_scores(z, synthetic_by_stat={2: True, 3: True})
+    unit = scores.loc["01001"]
+    assert unit["combined_p"] == pytest.approx(P_AT_2_5, rel=1e-14)
+    assert unit["combined_p"] == ri.one_sided_p([2.5])[0]
+    assert unit["n_families"] == 1 and unit["ranked_statistics"] == "1" and unit["driving_family"] == "match"
+    assert unit["combined_score"] == pytest.approx(-math.log10(P_AT_2_5), rel=1e-14)
+    # statistics 2 and 3 are synthetic: 01003 is scored on statistic 1 alone, exactly like 01001
+    assert scores.loc["01003", "combined_p"] == unit["combined_p"]
+    assert scores.loc["01003", "ranked_statistics"] == "1"
+    # a unit with only a synthetic statistic is not rankable
+    assert scores.loc["01005", "n_families"] == 0
+    assert pd.isna(scores.loc["01005", "anomaly_rank"]) and pd.isna(scores.loc["01005", "ranked_statistics"])
+    assert pd.isna(scores.loc["01005", "combined_p"]) and pd.isna(scores.loc["01005", "driving_family"])
+    # with the flag, 01005 is ranked on statistic 3 alone, with its own p
+    flagged = ri.two_family_scores(z, synthetic_by_stat={2: True, 3: True}, rank_synthetic_inputs=True)
+    assert flagged.loc["01005", "combined_p"] == ri.one_sided_p([2.5])[0]
+    assert flagged.loc["01005", "driving_family"] == "minor" and flagged.loc["01005", "ranked_statistics"] == "3"
+
+
+def test_two_families_give_m_times_two_minus_m() -> None:
+    z = _z({"01001": (3.0, np.nan, 1.0), "01003": (40.0, np.nan, 0.0), "01005": (1.0, np.nan, 2.0)})
+    scores = ri.two_family_scores(z)
+    p3 = ri.one_sided_p([3.0])[0]
+    assert scores.loc["01001", "combined_p"] == p3 * (2.0 - p3)
+    assert scores.loc["01001", "ranked_statistics"] == "1,3"
+    assert scores.loc["01005", "driving_family"] == "minor"
+    p2 = ri.one_sided_p([2.0])[0]
+    assert scores.loc["01005", "combined_p"] == p2 * (2.0 - p2)
+    # where p underflows the score stays finite, from log p: log m + log(2 - m)
+    assert scores.loc["01003", "combined_p"] == 0.0
+    assert scores.loc["01003", "combined_score"] == pytest.approx(SCORE_AT_40_TWO_FAMILIES, rel=1e-14)
+    single = ri.two_family_scores(_z({"01003": (40.0, np.nan, np.nan)}))
+    assert single.loc["01003", "combined_score"] == pytest.approx(SCORE_AT_40, rel=1e-14)
+
+
+def test_weaker_family_never_changes_combined_p() -> None:
+    z = _z({"01001": (3.0, np.nan, -8.0), "01003": (3.0, np.nan, 0.0), "01005": (3.0, np.nan, 2.9)})
+    scores = ri.two_family_scores(z)
+    assert scores["n_families"].tolist() == [2, 2, 2]
+    assert scores["driving_family"].tolist() == ["match"] * 3
+    # a strongly negative z_3 gives the same combined_p as a z_3 of 0: only J counts
+    assert scores.loc["01001", "combined_p"] == scores.loc["01003", "combined_p"] == scores.loc["01005", "combined_p"]
+    # what J does: one family gives m, two give m (2 - m)
+    alone = ri.two_family_scores(_z({"01001": (3.0, np.nan, np.nan)}))
+    m = alone.loc["01001", "combined_p"]
+    assert scores.loc["01001", "combined_p"] == m * (2.0 - m)
+
+
+def test_match_family_stouffer_with_r12() -> None:
+    rows = {
+        "01001": (2.0, 1.5, np.nan),
+        "01003": (1.0, 1.2, np.nan),
+        "01005": (-0.5, -0.1, np.nan),
+        "01007": (0.3, 0.6, np.nan),
+        "01009": (1.0, np.nan, np.nan),  # statistic 2 not eligible: K_M = 1
+    }
+    z = _z(rows)
+    both = z.dropna(subset=[1, 2])
+    r12 = float(np.corrcoef(both[1], both[2])[0, 1])
+    scores = ri.two_family_scores(z)
+    assert scores["r_12"].iloc[0] == pytest.approx(r12, rel=1e-14)
+    assert scores.loc["01001", "z_match"] == pytest.approx(3.5 / math.sqrt(2.0 + 2.0 * r12), rel=1e-14)
+    assert scores.loc["01001", "k_match"] == 2 and scores.loc["01001", "ranked_statistics"] == "1,2"
+    assert scores.loc["01009", "z_match"] == 1.0 and scores.loc["01009", "k_match"] == 1
+    # fewer than 3 units eligible for both: r_12 = 0
+    few = ri.two_family_scores(_z({k: rows[k] for k in ("01001", "01003", "01009")}))
+    assert few["r_12"].iloc[0] == 0.0
+    assert few.loc["01001", "z_match"] == pytest.approx(3.5 / math.sqrt(2.0), rel=1e-15)
+    assert ri.match_family_correlation(_z({k: rows[k] for k in ("01001", "01003")})) == 0.0
+    # r_12 over the units ranked for both: with statistic 2 synthetic there are none
+    gated = ri.two_family_scores(z, synthetic_by_stat={2: True}, r12_units="ranked")
+    assert gated["r_12"].iloc[0] == 0.0 and gated.loc["01001", "z_match"] == 2.0
+
+
+def test_synthetic_statistic_never_changes_a_rank() -> None:
+    rng = np.random.default_rng(3)
+    units = [f"{i:05d}" for i in range(1001, 1031)]
+    z = pd.DataFrame({1: rng.normal(0, 1.5, 30), 2: rng.normal(0, 1.5, 30), 3: rng.normal(0, 1.5, 30)}, index=units)
+    z.iloc[::7, 0] = np.nan  # some units not eligible for statistic 1
+    other = z.copy()
+    other[2] = rng.normal(0, 3, 30)
+    other[3] = -other[3] * 4.0
+    synthetic = {2: True, 3: True}
+    first = ri.two_family_scores(z, synthetic_by_stat=synthetic)
+    second = ri.two_family_scores(other, synthetic_by_stat=synthetic)
+    for column in ("anomaly_rank", "combined_p", "combined_score", "ranked_statistics"):
+        pd.testing.assert_series_equal(first[column], second[column])
+    assert set(first["ranked_statistics"].dropna()) == {"1"}
+    assert first["anomaly_rank"].isna().sum() == z[1].isna().sum()
+    # per unit: statistic 3 synthetic only for some units
+    per_unit = pd.DataFrame({3: [i % 2 == 0 for i in range(30)]}, index=units)
+    a = ri.two_family_scores(z, synthetic_by_stat=per_unit)
+    assert not a.loc[per_unit[3], "is_ranked_3"].any() and a.loc[~per_unit[3], "is_ranked_3"].all()
+    # the flag lets them in, and then they do change ranks
+    let_in = ri.two_family_scores(z, synthetic_by_stat=synthetic, rank_synthetic_inputs=True)
+    let_in_other = ri.two_family_scores(other, synthetic_by_stat=synthetic, rank_synthetic_inputs=True)
+    assert not let_in["anomaly_rank"].equals(let_in_other["anomaly_rank"])
+    assert not let_in["anomaly_rank"].equals(first["anomaly_rank"])
+
+
+def test_anomaly_rank_ties() -> None:
+    z = _z(
+        {
+            "01003": (3.0, np.nan, np.nan),
+            "01001": (3.0, np.nan, np.nan),  # same combined_p and z as 01003: the code decides
+            "04000": (39.0, np.nan, np.nan),  # combined_p underflows to 0 ...
+            "05000": (45.0, np.nan, np.nan),  # ... for both: the larger z decides, before the code
+            "06000": (2.0, np.nan, 2.0),  # equal family z: driving family match
+            "07000": (np.nan, np.nan, np.nan),  # not rankable
+            "08000": (-1.0, np.nan, np.nan),
+        }
+    )
+    scores = ri.two_family_scores(z)
+    assert scores.loc["04000", "combined_p"] == 0.0 and scores.loc["05000", "combined_p"] == 0.0
+    assert scores.loc["05000", "combined_score"] > scores.loc["04000", "combined_score"] > 300
+    order = scores.dropna(subset=["anomaly_rank"]).sort_values("anomaly_rank").index.tolist()
+    assert order == ["05000", "04000", "01001", "01003", "06000", "08000"]
+    assert sorted(scores["anomaly_rank"].dropna().tolist()) == [1, 2, 3, 4, 5, 6]
+    assert scores.loc["06000", "driving_family"] == "match"
+    assert pd.isna(scores.loc["07000", "anomaly_rank"])
+    assert str(scores["anomaly_rank"].dtype) == "Int64"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Custody sites
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_federal_fiscal_year() -> None:
+    assert ri.federal_fiscal_year("2012-09-30") == 2012
+    for day in pd.date_range("2012-10-01", "2012-12-31", freq="D"):
+        assert ri.federal_fiscal_year(day) == 2013
+    assert ri.federal_fiscal_year("2012-01-01") == 2012
+    assert ri.quarter_last_day("2012Q3") == pd.Timestamp("2012-09-30")
+    assert ri.quarter_last_day("2012Q4") == pd.Timestamp("2012-12-31")
+    assert ri.quarter_last_day("2012Q1") == pd.Timestamp("2012-03-31")
+    assert ri.federal_fiscal_year(ri.quarter_last_day("2012Q4")) == 2013
+    with pytest.raises(ValueError):
+        ri.quarter_last_day("2012-Q3")
+
+
+def _custody_inputs() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    counties = pd.DataFrame(
+        {
+            "county_fips": ["01001", "01003", "36005", "36085", "02100"],
+            "population_2010": [50_000, 200_000, 1_000_000, 500_000, 1_000],
+        }
+    )
+    units = pd.DataFrame({"unit_fips": ["36085", "36085"], "county_fips": ["36005", "36085"]})
+    facilities = pd.DataFrame(
+        {
+            "facility_id": ["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9"],
+            "facility_name": [f"Facility {i}" for i in range(1, 10)],
+            "county_fips": ["01001", "01001", "36005", "01003", "01003", "01003", "36085", "02100", "99999"],
+            "facility_kind": [
+                "ice_detention",
+                "ice_detention",
+                "ice_detention",  # in the Bronx: counts for the NYC unit 36085
+                "state_intake",
+                "state_prison",
+                "state_prison",
+                "state_prison",
+                "federal_prison",
+                "ice_detention",  # county not in ref_counties: dropped
+            ],
+            "capacity": [100, 50, 400, np.nan, 1000, np.nan, np.nan, 2000, 10],
+        }
+    )
+    adp = pd.DataFrame(
+        {
+            "facility_id": ["F1", "F2", "F3", "F1", "F9"],
+            "fiscal_year": [2012, 2012, 2012, 2013, 2012],
+            "average_daily_population": [3.0, 2.5, 120.0, 1.0, 100.0],
+        }
+    )
+    return facilities, adp, counties, units
+
+
+def test_custody_context_hand_example() -> None:
+    facilities, adp, counties, units = _custody_inputs()
+    fy12 = ri.custody_context(facilities, adp, counties, units, "2012-09-30")
+    assert fy12.index.tolist() == ["01001", "01003", "02100", "36085"]
+    assert (fy12["fiscal_year"] == 2012).all()
+    assert fy12.loc["36085", "population_2010"] == 1_500_000
+    # 01001: 3.0 + 2.5 = 5.5 a day, 10,000 * 5.5 / 50,000 = 1.1 per 10k >= 1.0: explained
+    assert fy12.loc["01001", "ice_detainee_adp"] == 5.5
+    assert fy12.loc["01001", "ice_detainee_adp_per_10k"] == pytest.approx(1.1, rel=1e-15)
+    # 36085: 120 a day over 1.5 million = 0.8 per 10k: below the default threshold
+    assert fy12.loc["36085", "ice_detainee_adp_per_10k"] == pytest.approx(0.8, rel=1e-15)
+    # 01003: no ICE site (0, not null, in FY09-FY18), but a state intake centre; prison capacity known 1000
+    assert fy12.loc["01003", "ice_detainee_adp"] == 0.0 and fy12.loc["01003", "ice_detainee_adp_per_10k"] == 0.0
+    assert fy12.loc["01003", "state_prison_capacity_per_10k"] == pytest.approx(50.0, rel=1e-15)
+    assert np.isnan(fy12.loc["36085", "state_prison_capacity_per_10k"])  # prisons, capacity unknown
+    assert fy12.loc["02100", "state_prison_capacity_per_10k"] == 0.0  # federal prisons do not count
+    assert fy12["has_state_intake_centre"].tolist() == [False, True, False, False]
+    assert fy12["is_custody_explained"].tolist() == [True, True, False, False]
+    lower = ri.custody_context(facilities, adp, counties, units, "2012-09-30", custody_adp_per_10k=0.5)
+    assert lower["is_custody_explained"].tolist() == [True, True, False, True]
+    # the day after FY2012 ends: FY2013, 01001 has 1.0 a day (0.2 per 10k), 36085 none
+    fy13 = ri.custody_context(facilities, adp, counties, units, "2012-10-01")
+    assert (fy13["fiscal_year"] == 2013).all()
+    assert fy13.loc["01001", "ice_detainee_adp"] == 1.0 and fy13.loc["36085", "ice_detainee_adp"] == 0.0
+    assert fy13["is_custody_explained"].tolist() == [False, True, False, False]
+    # outside FY09-FY18 the ADP is unknown (null), the intake centre still explains
+    for day in ("2008-09-30", "2019-10-01"):
+        out = ri.custody_context(facilities, adp, counties, units, day)
+        assert out["ice_detainee_adp"].isna().all() and out["ice_detainee_adp_per_10k"].isna().all()
+        assert out["is_custody_explained"].tolist() == [False, True, False, False]
+
+
+def test_custody_policy_separate_and_annotate() -> None:
+    units = ["A", "B", "C", "D", "E", "F", "G", "H", "I"]
+    rank = pd.Series(pd.array([1, 2, 3, 4, 5, 6, 7, 8, pd.NA], dtype="Int64"), index=units)
+    explained = pd.Series([False, True, False, False, True, False, False, True, True], index=units)
+
+    separate = ri.apply_custody_policy(rank, explained, "separate", review_list_size=3)
+    # exactly N flagged, none of them explained
+    assert separate.index[separate["is_flagged"]].tolist() == ["A", "C", "D"]
+    assert not (separate["is_flagged"] & explained).any()
+    assert separate["review_rank"].tolist()[:7] == [1, pd.NA, 2, 3, pd.NA, 4, 5]
+    assert separate["review_rank"].isna().tolist() == [False, True, False, False, True, False, False, True, True]
+    # explained units ranked above the last flagged unit (D, anomaly rank 4) are marked: B, not E or H
+    assert separate.index[separate["is_custody_explained_high"]].tolist() == ["B"]
+
+    # fewer unexplained units than N: all flagged; the last flagged is G (7): B and E marked, H (8) not
+    long_list = ri.apply_custody_policy(rank, explained, "separate", review_list_size=10)
+    assert long_list.index[long_list["is_flagged"]].tolist() == ["A", "C", "D", "F", "G"]
+    assert long_list.index[long_list["is_custody_explained_high"]].tolist() == ["B", "E"]
+    empty = ri.apply_custody_policy(rank, explained, "separate", review_list_size=0)
+    assert not empty["is_flagged"].any() and not empty["is_custody_explained_high"].any()
+
+    # annotate: the plain top N, explained units marked on it
+    annotate = ri.apply_custody_policy(rank, explained, "annotate", review_list_size=3)
+    assert annotate.index[annotate["is_flagged"]].tolist() == ["A", "B", "C"]
+    assert annotate.index[annotate["is_custody_explained_high"]].tolist() == ["B"]
+    pd.testing.assert_series_equal(annotate["review_rank"], rank, check_names=False)
+    plain = ri.apply_custody_policy(rank, None, "separate", review_list_size=3)
+    assert annotate["is_flagged"].tolist() == plain["is_flagged"].tolist()
+    with pytest.raises(ValueError):
+        ri.apply_custody_policy(rank, explained, "hide", review_list_size=3)  # type: ignore[arg-type]
+
+
+def test_review_ranking_end_to_end_small() -> None:
+    z = _z(
+        {
+            "01001": (4.0, np.nan, np.nan),
+            "01003": (3.5, np.nan, 1.0),
+            "01005": (3.0, np.nan, np.nan),
+            "01007": (2.5, np.nan, -2.0),
+            "01009": (np.nan, np.nan, 5.0),  # statistic 3 synthetic: not rankable
+        }
+    )
+    q = _z(
+        {
+            "01001": (0.001, np.nan, np.nan),
+            "01003": (0.2, np.nan, 0.01),
+            "01005": (0.2, np.nan, np.nan),
+            "01007": (0.3, np.nan, 0.9),
+            "01009": (np.nan, np.nan, 0.0001),
+        }
+    )
+    explained = pd.Series({"01001": True})
+    out = ri.review_ranking(
+        z,
+        synthetic_by_stat={3: pd.Series({"01009": True})},
+        is_custody_explained=explained,
+        review_list_size=2,
+        q_by_stat=q,
+    )
+    assert out["anomaly_rank"].tolist()[:4] == [1, 2, 3, 4] and pd.isna(out.loc["01009", "anomaly_rank"])
+    assert out.index[out["is_flagged"]].tolist() == ["01003", "01005"]
+    assert out.index[out["is_custody_explained_high"]].tolist() == ["01001"]
+    # q < 0.05 on a ranked statistic; 01009's q is on a statistic that is not ranked
+    assert out["is_significant"].tolist() == [True, True, False, False, False]
+    annotate = ri.review_ranking(
+        z,
+        synthetic_by_stat={3: pd.Series({"01009": True})},
+        is_custody_explained=explained,
+        custody_sites="annotate",
+        review_list_size=2,
+    )
+    assert annotate.index[annotate["is_flagged"]].tolist() == ["01001", "01003"]
+    assert annotate.index[annotate["is_custody_explained_high"]].tolist() == ["01001"]
+    assert "is_significant" not in annotate.columns
+    # without the synthetic flag 01009 (z_3 = 5) enters and tops the list
+    open_list = ri.review_ranking(z, is_custody_explained=explained, review_list_size=2)
+    assert open_list.loc["01009", "anomaly_rank"] == 1

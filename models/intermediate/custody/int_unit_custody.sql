@@ -83,8 +83,9 @@ unit_state_prisons as (
         count(case when facility_kind = 'state_intake' then 1 end) as n_state_intake_centres,
         {{ ordered_list_text("case when facility_kind = 'state_intake' then facility_name end", ' and ') }}
             as state_intake_centres,
-        coalesce(sum(case when facility_kind in ('state_intake', 'state_prison') then capacity end), 0)
-            as state_prison_capacity
+        count(case when facility_kind = 'state_prison' then 1 end) as n_state_prisons,
+        -- Known capacity only; null when the unit has state prisons but none with a known capacity.
+        sum(case when facility_kind = 'state_prison' then capacity end) as state_prison_capacity
     from unit_facilities
     group by unit_fips
 ),
@@ -106,7 +107,10 @@ joined as (
         coalesce(unit_state_prisons.n_state_intake_centres, 0) as n_state_intake_centres,
         coalesce(unit_state_prisons.n_state_intake_centres, 0) > 0 as has_state_intake_centre,
         unit_state_prisons.state_intake_centres,
-        coalesce(unit_state_prisons.state_prison_capacity, 0) as state_prison_capacity
+        case
+            when coalesce(unit_state_prisons.n_state_prisons, 0) = 0 then 0
+            else unit_state_prisons.state_prison_capacity
+        end as state_prison_capacity
     from units
     cross join period_fiscal_years
     left join unit_detention

@@ -7,7 +7,8 @@
 --   minor_drives      z_1 = 1 and z_3 = 2.5: the minor family drives, m(2 − m) = 0.012380770708094123899;
 --   synthetic_high    z_1 = 3 and an unranked (synthetic) z_2 = 10: combined_p = Φ(−3) = 0.0013498980316300945267;
 --   synthetic_low     z_1 = 3 and an unranked z_2 = −10: the same;
---   tiny_p            z_1 = z_3 = 7.0344838253011319298 (p = 1e-12): combined_p = 1.999999999999e-12, which
+--   tiny_p            z_1 = z_3 = 7.0344838253011319298 (p = 1e-12): combined_p = 1.999999999999e-12 and
+--                     combined_score = −log10 of it = 11.698970004336236615 (at the double nearest that z), which
 --                     1 − (1 − m)² would get wrong in the fourth digit;
 --   underflow         z_1 = 40: p underflows double precision, combined_score = 349.43700645934584209;
 --   nothing_ranked    no ranked statistic: no family, no rank.
@@ -102,7 +103,7 @@ where
     or coalesce(ranked.driving_family, '-') != coalesce(expected.expected_driving_family, '-')
     or coalesce(ranked.ranked_statistics, '-') != coalesce(expected.expected_ranked_statistics, '-')
     or (ranked.county_fips = 'underflow' and abs(ranked.combined_score - 349.43700645934584209) > 1e-9)
-    or (ranked.county_fips = 'tiny_p' and abs(ranked.combined_score - 11.698970004332709669) > 1e-12)
+    or (ranked.county_fips = 'tiny_p' and abs(ranked.combined_score - 11.698970004336236615) > 1e-12)
     or coalesce(ranked.anomaly_rank, 0) != coalesce(expected.expected_anomaly_rank, 0)
     or (ranked.county_fips = 'weak_minor' and ranked.combined_p != (
         select zero_minor.combined_p from ranked as zero_minor where zero_minor.county_fips = 'zero_minor'

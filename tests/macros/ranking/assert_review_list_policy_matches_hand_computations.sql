@@ -4,8 +4,8 @@
 --             units ranked above the last listed one (rank 5) are marked high (ranks 1 and 3), rank 6 is not;
 --   annotate: the list is the plain top 3 (ranks 1, 2, 3), review_rank = anomaly_rank, and the explained units on it
 --             (ranks 1 and 3) are marked.
--- And with too few units to fill a list of 8 under separate (six unexplained rankable units), every ranked
--- explained unit is marked.
+-- And with too few units to fill a list of 8 under separate (six unexplained rankable units), all six are listed,
+-- the last at rank 9, so every ranked explained unit is marked.
 with
 
 units as (
