@@ -1,6 +1,7 @@
 """What every loader shares: the reference seeds, reading a source file into rows that keep their line numbers,
-parsing counts and numbers with checks, mapping county codes, the duplicate-key check, and ``Load``, what a loader
-hands to the writer.
+parsing counts and numbers with checks, mapping county codes (renamed and merged codes through ref_fips_changes;
+the rows of Puerto Rico and the island areas, which are not in the 2010 county list of the 50 states and DC, are
+dropped), the duplicate-key check, and ``Load``, what a loader hands to the writer.
 
 Source files are read as text: UTF-8 (with or without BOM), falling back to Latin-1; CRLF or LF; comma- or
 tab-delimited (a tab in the header line means tab), or a JSON array of arrays (the Census API's form). Every row
@@ -38,28 +39,71 @@ RULE_NEGATIVE = "counts are non-negative"
 RULE_REQUIRED = "a value is required (the field is empty)"
 RULE_DECIMAL = "a number (digits with an optional decimal point), not text"
 RULE_DUPLICATE = "one row per key: a county appears once in one input (duplicate key)"
+TERRITORY_REASON = "Puerto Rico or an island area (state FIPS 60, 66, 69, 72, 74, 78), not in ref_counties"
+
+
+# State FIPS codes of Puerto Rico and the island areas: real county-level rows of some sources (the ACS county
+# tables list Puerto Rico's municipios) that are outside ref_counties (50 states and DC) by design.
+TERRITORIES = {
+    "60": "American Samoa",
+    "66": "Guam",
+    "69": "Northern Mariana Islands",
+    "72": "Puerto Rico",
+    "74": "U.S. Minor Outlying Islands",
+    "78": "U.S. Virgin Islands",
+}
+
+
+@dataclass(frozen=True)
+class SplitPart:
+    """One part of a divided area (ref_fips_splits): the 2010 county it went to and whether it took the area's
+    residents."""
+
+    county_fips: str
+    has_residents: bool
 
 
 @dataclass(frozen=True)
 class Reference:
-    """The reference seeds the loaders check against (read from ``seeds/reference/``)."""
+    """The reference seeds the loaders check against (read from ``seeds/reference/``): county names and 2010
+    populations, code changes (source code → 2010 code, with the note saying what changed), divided areas (source
+    code → its parts), reporting units (member county → unit code; unit code → name) and the UCR offense codes."""
 
     county_names: dict[str, str]
+    county_population: dict[str, int]
     fips_changes: dict[str, str]
+    fips_change_notes: dict[str, str]
+    fips_splits: dict[str, tuple[SplitPart, ...]]
+    unit_of: dict[str, str]
+    unit_names: dict[str, str]
     offense_codes: tuple[str, ...]
+
+    def county_text(self, code: str) -> str:
+        """``02105 Hoonah-Angoon Census Area``, for messages."""
+        return f"{code} {self.county_names.get(code, '')}".strip()
 
 
 def load_reference(directory: Path = REFERENCE_DIR) -> Reference:
-    """Read ``ref_counties.csv`` (county code → name), ``ref_fips_changes.csv`` (source code → 2010 code) and
-    ``ref_ucr_offense_classes.csv`` (the offense codes) from ``directory``."""
+    """Read ``ref_counties.csv``, ``ref_fips_changes.csv``, ``ref_fips_splits.csv``, ``ref_reporting_units.csv``
+    and ``ref_ucr_offense_classes.csv`` from ``directory``."""
 
     def rows(name: str) -> list[dict[str, str]]:
         with (directory / name).open(encoding="utf-8", newline="") as handle:
             return list(csv.DictReader(handle))
 
+    counties, changes, units = rows("ref_counties.csv"), rows("ref_fips_changes.csv"), rows("ref_reporting_units.csv")
+    splits: dict[str, list[SplitPart]] = {}
+    for row in rows("ref_fips_splits.csv"):
+        part = SplitPart(row["county_fips"], row["has_residents"] == "true")
+        splits.setdefault(row["source_fips"], []).append(part)
     return Reference(
-        county_names={row["county_fips"]: row["county_name"] for row in rows("ref_counties.csv")},
-        fips_changes={row["source_fips"]: row["county_fips"] for row in rows("ref_fips_changes.csv")},
+        county_names={row["county_fips"]: row["county_name"] for row in counties},
+        county_population={row["county_fips"]: int(row["population_2010"]) for row in counties},
+        fips_changes={row["source_fips"]: row["county_fips"] for row in changes},
+        fips_change_notes={row["source_fips"]: f"{row['note']}, {row['effective_date']}" for row in changes},
+        fips_splits={source: tuple(parts) for source, parts in splits.items()},
+        unit_of={row["county_fips"]: row["unit_fips"] for row in units},
+        unit_names={row["unit_fips"]: row["unit_name"] for row in units},
         offense_codes=tuple(row["offense_code"] for row in rows("ref_ucr_offense_classes.csv")),
     )
 
@@ -83,11 +127,13 @@ class SourceTable:
 @dataclass(frozen=True)
 class Load:
     """What a loader hands to the writer: the raw table's name, its new rows (contract columns, typed, plus
-    ``_file``, ``_line``, ``_label``) and notes for the person running it (what was read, skipped and why)."""
+    ``_file``, ``_line``, ``_label``), notes for the person running it (what was read, skipped and why) and the
+    rows of optional companion tables written with it (the UCR loader's data-quality warnings)."""
 
     table: str
     rows: pd.DataFrame
     notes: list[str]
+    companions: tuple[Load, ...] = ()
 
 
 def whole_file_problem(problems: Problems, file: str, column: str, rule: str, detail: str, line: int | None) -> None:
@@ -313,6 +359,12 @@ def map_county_codes(
         pairs = sorted({f"{old} -> {new}" for old, new in zip(padded[changed], mapped[changed], strict=True)})
         note.append(f"mapped {int(changed.sum())} county code(s) through ref_fips_changes: {', '.join(pairs)}")
     return mapped.where(well_formed & known), note
+
+
+def territory_rows(codes: pd.Series) -> pd.Series:
+    """Whether each county code (up to 5 digits, zero-padded here) is of Puerto Rico or an island area."""
+    padded = codes.fillna("").where(codes.fillna("").str.fullmatch(COUNTY_CODE_TEXT.pattern), "").str.zfill(5)
+    return padded.str[:2].isin(list(TERRITORIES)) & (padded != "00000")
 
 
 def key_text(rows: pd.DataFrame, key: list[str]) -> pd.Series:

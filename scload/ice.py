@@ -5,7 +5,10 @@ Input layout (one file per report, as published; e.g. White 2016's ICE columns):
 ``identmatch_lescl1``, ``identmatch_lescl23``, ``identmatch_total`` (counts, thousands separators allowed, e.g.
 ``"2,743"``); ``county`` is used in messages; other columns (state, GEOid, abbrev, aor, removals..., P0010001) are
 ignored. Counts are cumulative from the county's activation to the report's as-of date. A row with no activation
-date and no counts is a county not yet activated: skipped.
+date and no counts is a county not yet activated: skipped; so are rows of Puerto Rico and the island areas (not in
+ref_counties). Codes are mapped through ref_fips_changes (the table as of 2012-08-31 has no retired code; a later
+table's 02158 or 46102 becomes 02270 or 46113). Multi-county jurisdictions (New York City on 36085, Skagway-Hoonah-
+Angoon on 02105, ...) are rows like any other: their unit is ref_reporting_units' business, downstream.
 
 One snapshot gives one row per county: activation date .. as-of date. Several snapshots give the first one's
 cumulative rows, then for each later snapshot the flow since the previous one (later minus earlier per county),
@@ -27,6 +30,7 @@ import pandas as pd
 from scload.common import (
     LABEL_COLUMN,
     RULE_DUPLICATE,
+    TERRITORY_REASON,
     Load,
     Reference,
     check_unique,
@@ -35,6 +39,7 @@ from scload.common import (
     read_source,
     select_columns,
     skipped_note,
+    territory_rows,
     value_detail,
 )
 from scload.errors import FILE_COLUMN, LINE_COLUMN, Example, Problems
@@ -89,7 +94,9 @@ def read_snapshot(
     )
     notes = [f"read {source.file} ({source.form}, {source.encoding}) as of {as_of}: {len(rows)} data rows"]
     notes += skipped_note("not yet activated (no activation date, no counts)", rows[no_date & ~counts_given])
-    rows = rows[~no_date].copy()
+    territory = territory_rows(rows[COUNTY])
+    notes += skipped_note(TERRITORY_REASON, rows[territory & ~no_date])
+    rows = rows[~no_date & ~territory].copy()
     snapshot = rows[[FILE_COLUMN, LINE_COLUMN, LABEL_COLUMN]].copy()
     snapshot["county_fips"], mapping_note = map_county_codes(problems, rows, rows[COUNTY], COUNTY, reference)
     snapshot["activation_date"] = rows[ACTIVATION].map(parse_activation_date)

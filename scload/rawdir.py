@@ -1,10 +1,13 @@
-"""The raw directory: the three raw tables of docs/CONTRACT.md as CSV files, merged, checked and written.
+"""The raw directory: the three raw tables of docs/CONTRACT.md as CSV files, merged, checked and written, and the
+UCR loader's optional data-quality table ``raw_ucr_data_quality`` (not read by the warehouse's required inputs).
 
 ``publish`` takes a loader's new rows, reads the table already in RAW_DIR (checked against the contract like the new
 rows), replaces the rows whose key is reloaded, checks every contract rule on the result (including: no overlapping
 identification intervals of one county), and only then writes ``<RAW_DIR>/<table>.csv`` atomically (a temporary
-file in the same directory, then ``os.replace``). After writing it warns about counties that have identifications
-but no census row, or no UCR row for any year.
+file in the same directory, then ``os.replace``). A companion table (the data-quality warnings) is merged, checked
+and written the same way, after every table has passed; its rows of a reloaded data year are all replaced, so that
+a warning a corrected file no longer raises disappears. After writing it warns about counties that have
+identifications but no census row, or no UCR row for any year.
 """
 
 from __future__ import annotations
@@ -41,14 +44,15 @@ from scload.errors import FILE_COLUMN, LINE_COLUMN, MAX_EXAMPLES, Example, Probl
 IDENTIFICATIONS = "raw_sc_identifications"
 CENSUS = "raw_census_foreign_born"
 UCR = "raw_ucr_arrests"
+UCR_QUALITY = "raw_ucr_data_quality"
 PERCENT_HINT = "the values look like a percentage; divide by 100"
 BOOLEAN_TEXT = {"true": True, "t": True, "1": True, "yes": True, "false": False, "f": False, "0": False, "no": False}
 
 
 @dataclass(frozen=True)
 class Column:
-    """A contract column: its name, its kind (county, date, count, share, decimal, year, text, boolean) and
-    whether it is required."""
+    """A contract column: its name, its kind (county, date, count, integer (signed), share, decimal, year, text,
+    boolean) and whether it is required."""
 
     name: str
     kind: str
@@ -57,12 +61,14 @@ class Column:
 
 @dataclass(frozen=True)
 class TableSpec:
-    """A raw table of the contract: columns in contract order, key, and the column its periods are reported by."""
+    """A raw table of the contract: columns in contract order, key, the column its periods are reported by, and
+    for a companion table the column whose reloaded values replace all existing rows with that value."""
 
     name: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     period: str
+    replaced_by: str | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -113,6 +119,23 @@ SPECS = {
         ),
         ("county_fips", "data_year", "offense_code"),
         "data_year",
+    ),
+    UCR_QUALITY: TableSpec(
+        UCR_QUALITY,
+        (
+            Column("county_fips", "county", True),
+            Column("data_year", "year", True),
+            Column("rule", "text", True),
+            Column("source_fips", "text", True),
+            Column("total_code", "text", True),
+            Column("total_value", "count", True),
+            Column("parts_sum", "count", True),
+            Column("gap", "integer", True),
+            Column("action", "text", True),
+        ),
+        ("county_fips", "data_year", "rule", "source_fips"),
+        "data_year",
+        replaced_by="data_year",
     ),
 }
 
@@ -199,6 +222,11 @@ def parse_raw_column(problems: Problems, rows: pd.DataFrame, column: Column) -> 
         problems.add_rows(column.name, RULE_REQUIRED, rows[empty], value_detail(column.name))
     if column.kind == "count":
         return parse_counts(problems, rows, column.name, column.required)
+    if column.kind == "integer":
+        valid = text.str.fullmatch(r"-?\d+")
+        problems.add_rows(column.name, RULE_REQUIRED, rows[empty], value_detail(column.name))
+        problems.add_rows(column.name, "a whole number", rows[~empty & ~valid], value_detail(column.name))
+        return pd.to_numeric(text.where(valid), errors="coerce").astype("Int64")
     if column.kind in {"share", "decimal"}:
         return parse_decimals(problems, rows, column.name, column.required)
     if column.kind == "date":
@@ -228,13 +256,18 @@ def iso_date(text: str) -> dt.date | None:
         return None
 
 
-def merge(existing: pd.DataFrame, new: pd.DataFrame, spec: TableSpec) -> Merged:
-    """Existing rows whose key is not reloaded, then the new rows: a reloaded key replaces its old row."""
+def merge(existing: pd.DataFrame, new: pd.DataFrame, spec: TableSpec, reloaded_values: set[object]) -> Merged:
+    """Existing rows whose key is not reloaded, then the new rows: a reloaded key replaces its old row; for a
+    table with ``replaced_by``, every existing row whose value there is in ``reloaded_values`` is replaced."""
     if existing.empty:
         return Merged(new.reset_index(drop=True), 0, 0)
-    key = list(spec.key)
-    reloaded = key_text(existing, key).isin(set(key_text(new, key)))
-    rows = pd.concat([existing[~reloaded], new], ignore_index=True)
+    if spec.replaced_by is not None:
+        reloaded = existing[spec.replaced_by].isin(list(reloaded_values))
+    else:
+        key = list(spec.key)
+        reloaded = key_text(existing, key).isin(set(key_text(new, key)))
+    parts = [frame for frame in (existing[~reloaded], new) if not frame.empty]
+    rows = pd.concat(parts, ignore_index=True) if parts else empty_table(spec)
     return Merged(rows, len(existing), int(reloaded.sum()))
 
 
@@ -247,8 +280,10 @@ def validate(rows: pd.DataFrame, spec: TableSpec, reference: Reference) -> None:
         validate_identifications(problems, rows)
     elif spec.name == CENSUS:
         validate_census(problems, rows)
-    else:
+    elif spec.name == UCR:
         validate_ucr(problems, rows, reference)
+    else:
+        validate_ucr_quality(problems, rows)
     problems.raise_if_any()
 
 
@@ -385,6 +420,16 @@ def validate_ucr(problems: Problems, rows: pd.DataFrame, reference: Reference) -
     )
 
 
+def validate_ucr_quality(problems: Problems, rows: pd.DataFrame) -> None:
+    """raw_ucr_data_quality: gap = total_value - parts_sum."""
+    problems.add_rows(
+        "gap",
+        "gap = total_value - parts_sum",
+        rows[(rows["gap"] != rows["total_value"] - rows["parts_sum"]).fillna(False)],
+        show("rule", "total_value", "parts_sum", "gap"),
+    )
+
+
 def text_value(value: object) -> str:
     """A value as written in a raw CSV: empty for null, ISO dates, integers without decimals, floats round-trip,
     booleans as true/false."""
@@ -401,7 +446,7 @@ def text_value(value: object) -> str:
 
 def column_text(values: pd.Series, kind: str) -> pd.Series:
     """A contract column as written in a raw CSV (see ``text_value``), vectorised by the column's kind."""
-    if kind in {"count", "year"}:
+    if kind in {"count", "integer", "year"}:
         return values.astype("Int64").astype("string").fillna("")
     if kind in {"share", "decimal"}:
         return values.astype("float64").map(lambda number: "" if pd.isna(number) else repr(float(number)))
@@ -445,31 +490,54 @@ def write_csv(path: Path, rows: pd.DataFrame, spec: TableSpec) -> None:
 def describe_periods(rows: pd.DataFrame, spec: TableSpec) -> str:
     """Rows per period (identifications: per period_end; census: per vintage; UCR: per data year)."""
     counts = rows.groupby(rows[spec.period].map(text_value)).size().sort_index()
-    return ", ".join(f"{period}: {count}" for period, count in counts.items())
+    return ", ".join(f"{period}: {count}" for period, count in counts.items()) or "none"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A table ready to write: its spec, the load's new rows, the merged table and notes on the existing file."""
+
+    spec: TableSpec
+    new: pd.DataFrame
+    merged: Merged
+    existing_notes: list[str]
+
+
+def prepare(load: Load, main: Load, raw_dir: Path, reference: Reference) -> Prepared:
+    """Read the table's existing file, merge ``load``'s rows into it and validate the result (raises
+    ``InputError``). A companion table's reloaded values (``replaced_by``) are those of the ``main`` load."""
+    spec = SPECS[load.table]
+    existing, existing_notes = read_existing(raw_dir, spec, reference)
+    reloaded = set(main.rows[spec.replaced_by]) if spec.replaced_by is not None else set()
+    merged = merge(existing, load.rows, spec, reloaded)
+    validate(merged.rows, spec, reference)
+    return Prepared(spec, load.rows, merged, existing_notes)
 
 
 def publish(load: Load, raw_dir: Path, reference: Reference) -> list[str]:
-    """Merge ``load`` into ``<raw_dir>/<table>.csv``, validate, write; return the report lines (what was read,
-    replaced, written, then warnings). Raises ``InputError`` (nothing written) when any rule is broken."""
-    spec = SPECS[load.table]
-    existing, existing_notes = read_existing(raw_dir, spec, reference)
-    merged = merge(existing, load.rows, spec)
-    validate(merged.rows, spec, reference)
-    path = raw_path(raw_dir, spec.name)
+    """Merge ``load`` (and its companion tables) into ``<raw_dir>/<table>.csv``, validate every table, then write
+    them; return the report lines (what was read, replaced, written, then warnings). Raises ``InputError`` (nothing
+    written) when any rule is broken."""
+    tables = [prepare(part, load, raw_dir, reference) for part in (load, *load.companions)]
     raw_dir.mkdir(parents=True, exist_ok=True)
-    write_csv(path, merged.rows, spec)
-    new = load.rows
-    loaded = (
-        f"{spec.name}: {len(new)} new row(s), {new['county_fips'].nunique()} counties; "
-        f"by {spec.period}: {describe_periods(new, spec)}"
-    )
-    written = (
-        f"wrote {path}: {len(merged.rows)} rows, {merged.rows['county_fips'].nunique()} counties "
-        f"(of {merged.existing} existing rows {merged.replaced} replaced by reloaded keys, "
-        f"{merged.existing - merged.replaced} kept; {len(new) - merged.replaced} added); "
-        f"by {spec.period}: {describe_periods(merged.rows, spec)}"
-    )
-    report = [*load.notes, loaded, *existing_notes, written]
+    report = list(load.notes)
+    for table in tables:
+        spec, new, merged = table.spec, table.new, table.merged
+        path = raw_path(raw_dir, spec.name)
+        write_csv(path, merged.rows, spec)
+        replaced = f"by reloaded {spec.replaced_by}" if spec.replaced_by else "by reloaded keys"
+        added = len(new) if spec.replaced_by else len(new) - merged.replaced
+        report.append(
+            f"{spec.name}: {len(new)} new row(s), {new['county_fips'].nunique()} counties; "
+            f"by {spec.period}: {describe_periods(new, spec)}"
+        )
+        report += table.existing_notes
+        report.append(
+            f"wrote {path}: {len(merged.rows)} rows, {merged.rows['county_fips'].nunique()} counties "
+            f"(of {merged.existing} existing rows {merged.replaced} replaced {replaced}, "
+            f"{merged.existing - merged.replaced} kept; {added} added); "
+            f"by {spec.period}: {describe_periods(merged.rows, spec)}"
+        )
     return report + missing_counterparts(raw_dir, reference)
 
 

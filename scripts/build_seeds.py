@@ -3,8 +3,9 @@
 Reads the public reference files under ``<shared>/data/reference/`` (see the PROVENANCE.md files there) and
 writes:
 
-* ``seeds/reference/``: ref_counties, ref_county_adjacency, ref_fips_changes, ref_sc_activations,
-  ref_reporting_units, ref_ucr_offense_classes (CONTRACT.md, "Reference tables");
+* ``seeds/reference/``: ref_counties, ref_county_adjacency, ref_fips_changes, ref_fips_splits, ref_sc_activations,
+  ref_reporting_units, ref_ucr_offense_classes (CONTRACT.md, "Reference tables"; ref_fips_splits is the project's
+  own: the areas a source may report that were divided among several 2010 counties);
 * ``seeds/raw/``: the embedded default raw tables raw_sc_identifications, raw_census_foreign_born and
   raw_ucr_arrests (CONTRACT.md, "Inputs"). raw_ucr_arrests is SYNTHETIC: the ICPSR county-level UCR files may
   not be redistributed, so the seed is a labelled placeholder drawn from national 2011 arrest rates.
@@ -66,6 +67,61 @@ FIPS_CHANGES: tuple[FipsChange, ...] = (
     FipsChange("46102", "46113", "2015-05-01", "Shannon County SD renamed Oglala Lakota County, new code 46102"),
     FipsChange("51560", "51005", "2001-07-01", "Clifton Forge city VA merged into Alleghany County"),
     FipsChange("51780", "51083", "1995-06-30", "South Boston city VA merged into Halifax County"),
+)
+
+
+@dataclass(frozen=True)
+class FipsSplit:
+    """A county code seen in a source for an area that was divided among several 2010 counties: one part of it."""
+
+    source_fips: str
+    county_fips: str
+    has_residents: bool  # whether the part took (nearly) all of the area's residents, or land with few or none
+    effective_date: str
+    note: str
+
+
+# Hard-coded facts (Census Bureau "Substantial Changes to Counties and County Equivalent Entities"; dates and the
+# residents of each part as in seeds/PROVENANCE.md). Older UCR county files still use these codes. A loader gives
+# the area to the only part with residents, or to the reporting unit that covers all such parts, or allocates it
+# among them by 2010 population.
+POW_OK = "Prince of Wales-Outer Ketchikan Census Area AK (02201) divided in 2008: "
+SHA = (
+    "Skagway-Hoonah-Angoon Census Area AK (02232) divided: Skagway became a borough (02230), the rest Hoonah-Angoon CA"
+)
+WP = "Wrangell-Petersburg Census Area AK (02280) divided: Wrangell became a borough (02275), the rest Petersburg CA"
+YNP = (
+    "Yellowstone National Park (part) MT (30113), a county equivalent (52 residents in 1990), divided between "
+    "Gallatin and Park counties"
+)
+FIPS_SPLITS: tuple[FipsSplit, ...] = (
+    FipsSplit(
+        "02201",
+        "02130",
+        False,
+        "2008-05-19",
+        POW_OK + "the Outer Ketchikan mainland (almost no residents) annexed by Ketchikan Gateway Borough",
+    ),
+    FipsSplit(
+        "02201",
+        "02198",
+        True,
+        "2008-06-01",
+        POW_OK + "the rest, with its residents, renamed Prince of Wales-Hyder Census Area, new code 02198",
+    ),
+    FipsSplit(
+        "02201",
+        "02275",
+        False,
+        "2008-05-30",
+        POW_OK + "the Meyers Chuck area (about 20 residents) went to the new Wrangell City and Borough",
+    ),
+    FipsSplit("02232", "02105", True, "2007-06-20", SHA),
+    FipsSplit("02232", "02230", True, "2007-06-20", SHA),
+    FipsSplit("02280", "02195", True, "2008-06-01", WP),
+    FipsSplit("02280", "02275", True, "2008-05-30", WP),
+    FipsSplit("30113", "30031", True, "1997-11-07", YNP),
+    FipsSplit("30113", "30067", True, "1997-11-07", YNP),
 )
 
 
@@ -317,6 +373,20 @@ def build_ref_fips_changes(county_set: set[str]) -> pd.DataFrame:
     return finish(frame, columns, ["source_fips"], "ref_fips_changes")
 
 
+def build_ref_fips_splits(county_set: set[str]) -> pd.DataFrame:
+    frame = pd.DataFrame([asdict(split) for split in FIPS_SPLITS])
+    bad_targets = sorted(set(frame["county_fips"]) - county_set)
+    require(not bad_targets, f"ref_fips_splits: parts not in ref_counties: {bad_targets}")
+    in_list = sorted(set(frame["source_fips"]) & (county_set | set(fips_map())))
+    require(not in_list, f"ref_fips_splits: source codes that are 2010 counties or in ref_fips_changes: {in_list}")
+    settled = set(frame.loc[frame["has_residents"], "source_fips"])
+    unsettled = sorted(set(frame["source_fips"]) - settled)
+    require(not unsettled, f"ref_fips_splits: areas without a part that took their residents: {unsettled}")
+    frame["has_residents"] = frame["has_residents"].map({True: "true", False: "false"})
+    columns = ["source_fips", "county_fips", "has_residents", "effective_date", "note"]
+    return finish(frame, columns, ["source_fips", "county_fips"], "ref_fips_splits")
+
+
 def read_ice_activated(reference_dir: Path) -> pd.DataFrame:
     """ICE IDENT/IAFIS rows of activated counties, FIPS mapped to 2010 geography."""
     ice = read_csv(reference_dir, ICE_IDENT)
@@ -535,6 +605,7 @@ def build_all(shared: Path) -> list[Seed]:
         ("reference", "ref_counties", lambda: counties),
         ("reference", "ref_county_adjacency", lambda: build_ref_county_adjacency(reference_dir, county_set)),
         ("reference", "ref_fips_changes", lambda: build_ref_fips_changes(county_set)),
+        ("reference", "ref_fips_splits", lambda: build_ref_fips_splits(county_set)),
         ("reference", "ref_sc_activations", lambda: build_ref_sc_activations(reference_dir, county_set)),
         ("reference", "ref_reporting_units", lambda: build_ref_reporting_units(county_set)),
         ("reference", "ref_ucr_offense_classes", build_ref_ucr_offense_classes),

@@ -15,13 +15,16 @@ from pathlib import Path
 
 import pytest
 from loader_fixtures import (
+    OFFENSE_CODES,
     REPO_ROOT,
     UCR_COLUMNS,
     acs_api_json,
     acs_export_records,
+    b05002_export_records,
     directory_contents,
     ice_snapshot_august,
     ice_snapshot_march,
+    icpsr_2010_records,
     ucr_offenses,
     ucr_records,
     ucr_totals,
@@ -30,10 +33,23 @@ from loader_fixtures import (
 
 from scload.__main__ import run
 from scload.errors import InputError
+from scload.ucr import largest_remainder
 
 IDENTIFICATIONS = "raw_sc_identifications"
 CENSUS = "raw_census_foreign_born"
 UCR = "raw_ucr_arrests"
+UCR_QUALITY = "raw_ucr_data_quality"
+QUALITY_HEADER = [
+    "county_fips",
+    "data_year",
+    "rule",
+    "source_fips",
+    "total_code",
+    "total_value",
+    "parts_sum",
+    "gap",
+    "action",
+]
 MARCH = "ICE IDENT/IAFIS statistics as of 2012-03-31 (ice_march.csv)"
 AUGUST = "ICE IDENT/IAFIS statistics as of 2012-08-31 (ice_august.csv)"
 FLOW = f"{AUGUST} minus as of 2012-03-31 (ice_march.csv)"
@@ -238,6 +254,29 @@ def test_warning_when_a_raw_table_is_missing(tmp_path: Path, sources: Path) -> N
     assert f"WARNING: {tmp_path / 'o'} has no raw_ucr_arrests yet; the warehouse needs all three raw tables" in report
 
 
+ICE_EXCERPT = REPO_ROOT / "tests/python/data/ice_ident_iafis_2012-08-31_excerpt.csv"
+
+
+def test_ice_real_table_excerpt_loads_as_the_committed_seed(tmp_path: Path) -> None:
+    """25 verbatim rows of the real ICE table (tests/python/data/PROVENANCE.md): the 22 activated counties give the
+    counts and activation dates of seeds/raw/raw_sc_identifications.csv, built from the tidy copy of the same table;
+    the multi-county jurisdictions stay on their unit codes (36085 New York City, 02105 Skagway-Hoonah-Angoon)."""
+    out = tmp_path / "out"
+    report = run(["ice", str(ICE_EXCERPT), "--as-of", "2012-08-31", "--out", str(out)])
+    rows = written(out, IDENTIFICATIONS)
+    with (REPO_ROOT / "seeds/raw/raw_sc_identifications.csv").open(encoding="utf-8", newline="") as handle:
+        seed = {row[0]: row[:-1] for row in csv.reader(handle)}
+    assert len(rows) - 1 == 22
+    assert [row[:-1] for row in rows[1:]] == [seed[row[0]] for row in rows[1:]]
+    assert {"36085", "02105", "02198", "51683", "12086", "35013"} <= {row[0] for row in rows[1:]}
+    by_county = {row[0]: row for row in rows[1:]}
+    assert by_county["06037"][:6] == ["06037", "2009-08-27", "2012-08-31", "1112028", "119595", "24603"]
+    text = "\n".join(report)
+    assert "(CSV, UTF-8) as of 2012-08-31: 25 data rows" in text
+    assert "skipped 3 row(s): not yet activated" in text
+    assert "mapped" not in text
+
+
 # --- ACS -------------------------------------------------------------------------------------------------------
 
 
@@ -272,18 +311,79 @@ def test_acs_reload_replaces_and_new_vintage_appends(raw_dir: Path, sources: Pat
     assert_census(raw_dir, sorted(expected, key=lambda row: (row[0], row[1])))
 
 
+def b05002_export(folder: Path, later_geography: bool = False, edit: Callable | None = None) -> Path:
+    """data.census.gov's B05002 export (every field quoted, two header rows), optionally changed by ``edit``."""
+    records = b05002_export_records(later_geography)
+    if edit is not None:
+        edit(records)
+    name = "ACSDT5Y2015.B05002-Data.csv" if later_geography else "ACSDT5Y2010.B05002-Data.csv"
+    return write_records(folder / name, records, quote_all=True)
+
+
+def test_acs_b05002_data_census_gov_export(tmp_path: Path) -> None:
+    """B05002_013E is the foreign born; Puerto Rico's municipio is dropped; Loving TX (0 foreign born, MOE 93 for
+    a population of 67) gets the share's MOE capped at 1; controlled totals (*****) have MOE 0."""
+    out = tmp_path / "out"
+    report = run(["acs", str(b05002_export(tmp_path)), "--vintage", "2006-2010", "--out", str(out)])
+    assert_census(
+        out,
+        [
+            census_row("01001", "2006-2010", 53155, 1095, 239 / 53155),
+            census_row("02270", "2006-2010", 7384, 42, 30 / 7384),
+            census_row("35013", "2006-2010", 204591, 34788, 1560 / 204591),
+            census_row("48301", "2006-2010", 67, 0, 1.0),
+        ],
+    )
+    text = "\n".join(report)
+    assert "(CSV with a label row, UTF-8): table B05002, 5 data rows" in text
+    assert "skipped 1 row(s): Puerto Rico or an island area" in text
+    assert "line 7 0500000US72001 Adjuntas Municipio, Puerto Rico" in text
+    assert "1 row(s) whose share's MOE exceeds 1 (a foreign-born MOE above the population): capped at 1: " in text
+
+
+def test_acs_b05002_later_vintage_maps_renamed_counties(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    report = run(["acs", str(b05002_export(tmp_path, True)), "--vintage", "2011-2015", "--out", str(out)])
+    assert [row[0] for row in written(out, CENSUS)[1:]] == ["01001", "02270", "35013", "46113", "48301"]
+    assert "mapped 2 county code(s) through ref_fips_changes: 02158 -> 02270, 46102 -> 46113" in "\n".join(report)
+
+
+def test_acs_annotated_estimates_and_moes(tmp_path: Path) -> None:
+    """Doña Ana's foreign-born estimate "N": no share, dropped (listed); Wade Hampton's foreign-born MOE "(X)":
+    no MOE; Autauga's total MOE "null" with the annotation column B05002_001MA "*****": controlled, MOE 0."""
+
+    def annotate(records: list[list[str]]) -> None:
+        records[4][records[0].index("B05002_013E")] = "N"
+        records[3][records[0].index("B05002_013M")] = "(X)"
+        records[2][records[0].index("B05002_001M")] = "null"
+        for record, annotation in zip(records, ["B05002_001MA", "Annotation of Margin of Error!!Total:"], strict=False):
+            record.insert(-1, annotation)
+        for record in records[2:]:
+            record.insert(-1, "*****" if record[0] == "0500000US01001" else "")
+
+    out = tmp_path / "out"
+    report = run(["acs", str(b05002_export(tmp_path, edit=annotate)), "--vintage", "2006-2010", "--out", str(out)])
+    rows = {row[0]: row for row in written(out, CENSUS)[1:]}
+    assert sorted(rows) == ["01001", "02270", "48301"]
+    assert float(rows["01001"][4]) == pytest.approx(239 / 53155, rel=1e-12)
+    assert rows["02270"][3:5] == [repr(42 / 7384), ""]
+    text = "\n".join(report)
+    assert (
+        "skipped 1 row(s): no estimate (B05002_001E or B05002_013E is an annotation such as N, -, (X)); e.g. " in text
+    )
+    assert "line 5 0500000US35013 Doña Ana County, New Mexico" in text
+
+
 # --- UCR -------------------------------------------------------------------------------------------------------
 
 
-def expected_ucr(suspicion_in_total: bool = False) -> list[list[str]]:
+def expected_ucr() -> list[list[str]]:
     """One row per county and offense code, from the fixture's counts, sorted by key."""
     counties = [("01001", "100.0", 1), ("01003", "87.5", 10), ("06037", "99.99", 100), ("35013", "62.25", 20)]
-    with (REPO_ROOT / "seeds/reference/ref_ucr_offense_classes.csv").open(encoding="utf-8") as handle:
-        codes = [row["offense_code"] for row in csv.DictReader(handle)]
     rows = []
     for code, coverage, base in counties:
-        counts = ucr_totals(ucr_offenses(base), suspicion_in_total)
-        rows += [[code, "2011", offense, str(counts[offense]), coverage, "false"] for offense in codes]
+        counts = ucr_totals(ucr_offenses(base))
+        rows += [[code, "2011", offense, str(counts[offense]), coverage, "false"] for offense in OFFENSE_CODES]
     return by_key(rows)
 
 
@@ -300,19 +400,249 @@ def test_ucr_icpsr_file_one_row_per_county_and_offense(tmp_path: Path, sources: 
     assert (autauga["SUSPICN"], autauga["CURFEW"], autauga["RUNAWAY"]) == (36, 37, 38)
     text = "\n".join(report)
     assert "(tab-delimited, UTF-8): 6 data rows" in text
-    assert "skipped 2 row(s): a state's or statewide agencies' row (FIPS_CTY 0 or 999)" in text
-    assert "line 2 FIPS_ST 1 FIPS_CTY 999, line 7 FIPS_ST 1 FIPS_CTY 0" in text
-    assert "GRNDTOT = all offenses except CURFEW, RUNAWAY and SUSPICN" in text
+    assert "dropped 2 row(s) that are no county of the 50 states and DC" in text
+    assert "line 2 FIPS_ST 1 FIPS_CTY 999: no county (FIPS_CTY 999), CPOPARST 50000: dropped with its" in text
+    assert "line 7 FIPS_ST 1 FIPS_CTY 0: no county (FIPS_CTY 000), CPOPARST 50000: dropped with its" in text
+    assert "0 data-quality warning(s) on 0 of 4 county rows" in text
+    assert written(out, UCR_QUALITY) == [QUALITY_HEADER]
 
 
-def test_ucr_csv_form_with_suspicion_in_grand_total_and_an_extra_column(tmp_path: Path) -> None:
-    records = ucr_records(suspicion_in_total=True)
-    records = [[*record, "x" if index else "EXTRA"] for index, record in enumerate(records)]
-    path = write_records(tmp_path / "ucr.csv", records)
+def test_ucr_quoted_fields_lower_case_names_and_an_extra_column(tmp_path: Path) -> None:
+    """The ICPSR "Delimited" form with every field quoted, variable names in lower case and a column the loader
+    does not know load the same rows."""
+    records = [[*record, "x" if index else "EXTRA"] for index, record in enumerate(ucr_records())]
+    records[0] = [name.lower() for name in records[0]]
+    path = write_records(tmp_path / "ucr.tsv", records, delimiter="\t", quote_all=True)
     out = tmp_path / "out"
-    report = run(["ucr", str(path), "--year", "2011", "--out", str(out)])
-    assert written(out, UCR)[1:] == expected_ucr(suspicion_in_total=True)
-    assert "GRNDTOT = all offenses except CURFEW and RUNAWAY (SUSPICN included)" in "\n".join(report)
+    run(["ucr", str(path), "--year", "2011", "--out", str(out)])
+    assert written(out, UCR)[1:] == expected_ucr()
+    assert '"fips_st"\t"fips_cty"' in path.read_text(encoding="utf-8")
+
+
+# The ICPSR 2010 file as distributed (loader_fixtures.ICPSR_2010_ROWS), written by hand: per county the coverage
+# indicator and the non-zero counts; every other offense is 0.
+ICPSR_2010_COUNTIES: dict[str, tuple[str, dict[str, int]]] = {
+    # rounding gaps (P1VLNT +1, DRGPOSS -2 against its breakdown, GRNDTOT +5) change nothing: DRGPOSS as given
+    "01001": (
+        "100.0",
+        {"MURDER": 2, "RAPE": 5, "ROBBERY": 10, "AGASSLT": 40, "BURGLRY": 60, "LARCENY": 200, "MVTHEFT": 15}
+        | {"ARSON": 3, "OTHASLT": 150, "DRGSALE": 10, "DRGPOSS": 118, "DUI": 250, "ALLOTHR": 800, "SUSPICN": 1}
+        | {"CURFEW": 4, "RUNAWAY": 6},
+    ),
+    # DRUGTOT 3,400 over DRGSALE 80 + DRGPOSS 320: the 3,000 split 80 : 320 -> +600 sale, +2,400 possession;
+    # GAMBLE 45 as given (its breakdown is 5)
+    "01003": (
+        "95.5",
+        {"AGASSLT": 100, "LARCENY": 500, "DRGSALE": 680, "DRGPOSS": 2720, "GAMBLE": 45, "DUI": 600, "ALLOTHR": 1500},
+    ),
+    "02105": ("100.0", {"DUI": 12, "DRUNK": 3, "ALLOTHR": 20}),  # 02232, given to the unit 02105 (+ 02230)
+    # 02280 allocated 3815 : 2369 (of 6184), largest remainder: LARCENY 7 = 4.32 + 2.68 -> 4 + 3; DUI 20 = 12.34
+    # + 7.66 -> 12 + 8; DISORDR 3 = 1.85 + 1.15 -> 2 + 1; ALLOTHR 40 = 24.68 + 15.32 -> 25 + 15
+    "02195": ("90.0", {"LARCENY": 4, "DUI": 12, "DISORDR": 2, "ALLOTHR": 25}),
+    "02198": ("80.0", {"LARCENY": 10, "OTHASLT": 20, "DUI": 30, "ALLOTHR": 50}),  # 02201: its only settled part
+    "02275": ("90.0", {"LARCENY": 3, "DUI": 8, "DISORDR": 1, "ALLOTHR": 15}),
+    # DRUGTOT 42,254 with no sale and no possession: all to DRGPOSS
+    "17031": (
+        "100.0",
+        {"ROBBERY": 2000, "LARCENY": 3000, "OTHASLT": 2500, "DRGPOSS": 42254, "DUI": 1200, "ALLOTHR": 3000},
+    ),
+    # 30113 allocated 89513 : 15636 (of 105149): DUI 25 = 21.28 + 3.72 -> 21 + 4; LIQUOR 4 = 3.41 + 0.59 -> 3 + 1;
+    # DRUNK 7 = 5.96 + 1.04 -> 6 + 1; added to the counties' own rows
+    "30031": ("100.0", {"LARCENY": 300, "DUI": 521, "LIQUOR": 3, "DRUNK": 6, "ALLOTHR": 1000}),
+    # coverage (15636 x 50 + 14.8703 x 100) / (15636 + 14.8703), 14.8703 = Yellowstone's CPOPARST 100 x 15636/105149
+    "30067": ("50.0475", {"DUI": 64, "LIQUOR": 1, "DRUNK": 1, "ALLOTHR": 90}),
+    # 51005 + 51560: coverage (16250 x 100 + 4000 x 50) / 20250 = 90.12346 -> 90.1235
+    "51005": ("90.1235", {"LARCENY": 20, "DUI": 44, "ALLOTHR": 108}),
+    "51083": ("87.5", {"DUI": 70, "ALLOTHR": 130}),  # + the 51780 zero row, CPOPARST 0: no weight
+}
+ICPSR_2010_QUALITY = [
+    [
+        "01003",
+        "2010",
+        "DRUGTOT = DRGSALE + DRGPOSS",
+        "01003",
+        "DRUGTOT",
+        "3400",
+        "400",
+        "3000",
+        (
+            "counted: 3000 undifferentiated drug arrests added to DRGSALE (+600) and DRGPOSS (+2400), in proportion to "
+            "the county's own split"
+        ),
+    ],
+    [
+        "01003",
+        "2010",
+        "GAMBLE = BOOKMKG + NUMBERS + OTGAMBL",
+        "01003",
+        "GAMBLE",
+        "45",
+        "5",
+        "40",
+        "counted: GAMBLE is loaded as given, with its 40 arrests beyond its breakdown",
+    ],
+    *(
+        [
+            county,
+            "2010",
+            "P1PRPTY = BURGLRY + LARCENY + MVTHEFT + ARSON",
+            "02280",
+            "P1PRPTY",
+            "12",
+            "7",
+            "5",
+            "not counted: P1PRPTY is not loaded; its 5 arrests beyond its parts are in no offense",
+        ]
+        for county in ("02195", "02275")
+    ),
+    [
+        "17031",
+        "2010",
+        "DRUGTOT = DRGSALE + DRGPOSS",
+        "17031",
+        "DRUGTOT",
+        "42254",
+        "0",
+        "42254",
+        (
+            "counted: 42254 undifferentiated drug arrests added to DRGSALE (+0) and DRGPOSS (+42254), all to DRGPOSS, "
+            "as DRGSALE and DRGPOSS are both 0"
+        ),
+    ],
+    # GRNDTOT 54,854 against the 30 offenses as written, 53,954: 900 is 1.6 %
+    [
+        "17031",
+        "2010",
+        "GRNDTOT = sum of the 30 offense codes (CURFEW, RUNAWAY, SUSPICN included)",
+        "17031",
+        "GRNDTOT",
+        "54854",
+        "53954",
+        "900",
+        "not counted: GRNDTOT is not loaded; its 900 arrests beyond the 30 offense counts are in no offense",
+    ],
+]
+
+
+def icpsr_2010_file(folder: Path, edit: Callable[[list[list[str]]], None] | None = None) -> Path:
+    """The 2010 file as distributed (tab-delimited), optionally changed by ``edit``."""
+    records = icpsr_2010_records()
+    if edit is not None:
+        edit(records)
+    return write_records(folder / "33523-0001-Data.tsv", records, delimiter="\t")
+
+
+def test_ucr_icpsr_2010_file_as_distributed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(["ucr", str(icpsr_2010_file(tmp_path)), "--year", "2010", "--out", str(out)])
+    expected = [
+        [county, "2010", offense, str(counts.get(offense, 0)), coverage, "false"]
+        for county, (coverage, counts) in ICPSR_2010_COUNTIES.items()
+        for offense in OFFENSE_CODES
+    ]
+    assert written(out, UCR)[1:] == by_key(expected)
+    assert written(out, UCR_QUALITY) == [QUALITY_HEADER, *ICPSR_2010_QUALITY]
+
+
+def test_ucr_icpsr_2010_report_says_what_it_did_with_every_row(tmp_path: Path) -> None:
+    report = run(["ucr", str(icpsr_2010_file(tmp_path)), "--year", "2010", "--out", str(tmp_path / "out")])
+    for line in [
+        "dropped 3 row(s) that are no county of the 50 states and DC, with 213 arrests",
+        (
+            "  line 4 FIPS_ST 1 FIPS_CTY 777: no county (FIPS_CTY 777: statewide agencies), CPOPARST 0: dropped with "
+            "its 84 arrests (GRNDTOT)"
+        ),
+        "  line 8 FIPS_ST 2 FIPS_CTY 999: no county (FIPS_CTY 999), CPOPARST 0: dropped with its 9 arrests (GRNDTOT)",
+        (
+            "county codes: 7 rows are 2010 counties; 2 mapped through ref_fips_changes; 4 divided areas of "
+            "ref_fips_splits (2 given to one county or reporting unit, 2 allocated by 2010 population)"
+        ),
+        (
+            "  line 5 FIPS_ST 2 FIPS_CTY 201: 02201 divided (ref_fips_splits): given to 02198 Prince of Wales-Hyder "
+            "Census Area, the only part that took its residents (not 02130 02275): 110 arrests"
+        ),
+        (
+            "  line 6 FIPS_ST 2 FIPS_CTY 232: 02232 divided into 02105 02230 (ref_fips_splits): given to reporting "
+            "unit 02105 (Hoonah-Angoon and Skagway, AK), which covers them: 35 arrests"
+        ),
+        (
+            "  line 7 FIPS_ST 2 FIPS_CTY 280: 02280 divided into 02195 02275 (ref_fips_splits), no reporting unit "
+            "covers them: allocated by 2010 population (3815 : 2369): 70 arrests -> 02195 43, 02275 27"
+        ),
+        (
+            "  line 13 FIPS_ST 30 FIPS_CTY 113: 30113 divided into 30031 30067 (ref_fips_splits), no reporting unit "
+            "covers them: allocated by 2010 population (89513 : 15636), combined with lines 11, 12: 36 arrests -> "
+            "30031 30, 30067 6"
+        ),
+        (
+            "  line 16 FIPS_ST 51 FIPS_CTY 560: 51560 -> 51005 Alleghany County (Clifton Forge city VA merged into "
+            "Alleghany County, 2001-07-01), combined with line 14: 12 arrests"
+        ),
+        (
+            "  line 17 FIPS_ST 51 FIPS_CTY 780: 51780 -> 51083 Halifax County (South Boston city VA merged into "
+            "Halifax County, 1995-06-30), combined with line 15: 0 arrests"
+        ),
+        (
+            "  51005 Alleghany County: lines 14, 16 combined: counts summed, coverage_indicator 90.1235 (COVIND "
+            "weighted by CPOPARST: 16250 x 100 + 4000 x 50)"
+        ),
+        (
+            "  51083 Halifax County: lines 15, 17 combined: counts summed, coverage_indicator 87.5 (COVIND weighted by "
+            "CPOPARST: 36241 x 87.5 + 0 x 0)"
+        ),
+        (
+            "sub-totals (a gap of at most 2 arrests or 1% is rounding of ICPSR's imputed cells): 5 data-quality "
+            "warning(s) on 3 of 13 county rows, written to raw_ucr_data_quality:"
+        ),
+        (
+            "  DRUGTOT = DRGSALE + DRGPOSS: 2 row(s), e.g. line 3 FIPS_ST 1 FIPS_CTY 3: 3400 vs 400 (+3000), line 10 "
+            "FIPS_ST 17 FIPS_CTY 31: 42254 vs 0 (+42254)"
+        ),
+        (
+            "  undifferentiated drug arrests (DRUGTOT beyond DRGSALE + DRGPOSS) counted on 2 row(s): 45,254 arrests, "
+            "DRGSALE +600, DRGPOSS +44,654"
+        ),
+    ]:
+        assert line in report
+    assert not [line for line in report if line.startswith(("  P1VLNT", "  DRGPOSS = "))]  # rounding only
+
+
+def test_ucr_reloaded_year_replaces_its_warnings(tmp_path: Path) -> None:
+    """Loading a corrected 2010 file (no gaps) leaves no 2010 warning; another year's warnings are kept."""
+    out = tmp_path / "out"
+    run(["ucr", str(icpsr_2010_file(tmp_path)), "--year", "2012", "--out", str(out)])
+    run(["ucr", str(icpsr_2010_file(tmp_path)), "--year", "2010", "--out", str(out)])
+    assert len(written(out, UCR_QUALITY)) == 1 + 2 * 6
+
+    def without_gaps(records: list[list[str]]) -> None:
+        for record in records[1:]:
+            state, county = record[UCR_COLUMNS.index("FIPS_ST")], record[UCR_COLUMNS.index("FIPS_CTY")]
+            if (state, county) in {("1", "3"), ("2", "280"), ("17", "31")}:
+                records.remove(record)
+
+    report = run(["ucr", str(icpsr_2010_file(tmp_path, without_gaps)), "--year", "2010", "--out", str(out)])
+    rows = written(out, UCR_QUALITY)
+    assert {row[1] for row in rows[1:]} == {"2012"} and len(rows) == 1 + 6
+    assert "of 12 existing rows 6 replaced by reloaded data_year, 6 kept; 0 added" in "\n".join(report)
+
+
+def test_ucr_coverage_of_rows_that_all_have_no_population_is_their_mean(tmp_path: Path) -> None:
+    """Halifax (87.5) and the South Boston zero row (0), both with CPOPARST 0: (87.5 + 0) / 2."""
+
+    def halifax_without_population(records: list[list[str]]) -> None:
+        records[14][UCR_COLUMNS.index("CPOPARST")] = "0"
+
+    out = tmp_path / "out"
+    run(["ucr", str(icpsr_2010_file(tmp_path, halifax_without_population)), "--year", "2010", "--out", str(out)])
+    assert {row[4] for row in written(out, UCR) if row[0] == "51083"} == {"43.75"}
+
+
+@pytest.mark.parametrize(
+    ("total", "weights", "shares"),
+    [(7, (3815, 2369), [4, 3]), (1, (1, 1), [1, 0]), (5, (1, 1, 1), [2, 2, 1]), (0, (5, 3), [0, 0])],
+)
+def test_largest_remainder_is_deterministic(total: int, weights: tuple[int, ...], shares: list[int]) -> None:
+    assert largest_remainder(total, weights) == shares
 
 
 # --- bad input: one InputError naming table, file, column, rule and lines; RAW_DIR unchanged -----------------
@@ -671,40 +1001,40 @@ BAD_INPUTS = {
         {1},
         "ucr_bad.tsv",
     ),
-    "ucr-subtotal-mismatch": (
-        no_change,
-        ucr_case(ucr_set(4, "P1VLNT", "0")),
-        UCR,
-        "P1VLNT",
-        "P1VLNT = MURDER + RAPE + ROBBERY + AGASSLT",
-        {5},
-        "ucr_bad.tsv",
-    ),
-    "ucr-drug-breakdown-mismatch": (
-        no_change,
-        ucr_case(ucr_set(2, "COCPOSS", "0")),
-        UCR,
-        "DRGPOSS",
-        "DRGPOSS = COCPOSS + MJPOSS + SYNPOSS + OTHPOSS",
-        {3},
-        "ucr_bad.tsv",
-    ),
-    "ucr-grand-total-mismatch": (
-        no_change,
-        ucr_case(ucr_set(5, "GRNDTOT", "1")),
-        UCR,
-        "GRNDTOT",
-        "GRNDTOT = sum of all offenses except CURFEW, RUNAWAY and SUSPICN",
-        {6},
-        "ucr_bad.tsv",
-    ),
     "ucr-malformed-county": (
         no_change,
         ucr_case(ucr_set(3, "FIPS_CTY", "1x")),
         UCR,
         "FIPS_ST, FIPS_CTY",
-        "a county code is up to 5 digits",
+        "a county code: FIPS_ST of 1-2 digits, FIPS_CTY of 1-3 digits",
         {4},
+        "ucr_bad.tsv",
+    ),
+    "ucr-unknown-county-code": (
+        no_change,
+        ucr_case(ucr_set(3, "FIPS_CTY", "998")),
+        UCR,
+        "FIPS_ST, FIPS_CTY",
+        "a 2010 county (ref_counties), a code of ref_fips_changes or ref_fips_splits, or no county",
+        {4},
+        "ucr_bad.tsv",
+    ),
+    "ucr-same-code-twice": (
+        no_change,
+        ucr_case(append_row(ucr_records()[3])),
+        UCR,
+        "FIPS_ST, FIPS_CTY",
+        "one row per county code in one file (the same code twice)",
+        {4, 8},
+        "ucr_bad.tsv",
+    ),
+    "ucr-missing-population-column": (
+        no_change,
+        ucr_case(drop_ucr_column("CPOPARST")),
+        UCR,
+        "CPOPARST",
+        "layout has a column CPOPARST",
+        {1},
         "ucr_bad.tsv",
     ),
     "ucr-existing-unknown-offense-code": (
@@ -772,7 +1102,10 @@ def scload(*arguments: str) -> subprocess.CompletedProcess[str]:
         ([], ["ice", "acs", "ucr", "RAW_DIR"]),
         (["ice"], ["input layout", "GEOid2", "--as-of", "previous as-of + 1 day", "RAW_DIR/raw_sc_identifications"]),
         (["acs"], ["input layout", "B05012_003E", "second header", "JSON", "--vintage", "raw_census_foreign_born"]),
-        (["ucr"], ["input layout", "FIPS_CTY 0 or 999", "GRNDTOT", "--year", "raw_ucr_arrests"]),
+        (
+            ["ucr"],
+            ["input layout", "777", "ref_fips_splits", "CPOPARST", "1 %", "raw_ucr_data_quality", "--year"],
+        ),
     ],
     ids=["program", "ice", "acs", "ucr"],
 )
