@@ -8,58 +8,54 @@ fresh connection per query, so a release published by a later build shows on the
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from dashboard import queries
-from dashboard.figures import funnel_caption, funnel_figure
+from readers import queries
+from readers.figures import funnel_caption, funnel_figure
 
 PAGES = ("Review list", "Funnel plots", "County")
 SYNTHETIC_WARNING = (
-    "Synthetic inputs in play: the UCR arrests of this warehouse are a labelled placeholder, not FBI data. "
-    "Statistics 2 and 3, and every combined score that uses them, are a demonstration, not findings."
+    "Statistics 2 and 3 rest on a synthetic UCR placeholder (county UCR files may not be redistributed): they are "
+    "shown and plotted as a demonstration and never decide the list."
+)
+SYNTHETIC_RANKED_WARNING = (
+    "Synthetic inputs are ranked in this run (var rank_synthetic_inputs): the list is a demonstration, not findings."
 )
 NYC_UNIT = "36085"
 TABLE_ROW_HEIGHT = 35
 
 
 def review_list_table(review: pd.DataFrame) -> pd.DataFrame:
-    """The review list as analysts read it: rank, unit, scores, significance, previous rank, reasons."""
+    """The review list as reviewers read it: place, rank, unit, score, family, reasons, notes."""
     return pd.DataFrame(
         {
+            "place": review["review_rank"],
             "rank": review["anomaly_rank"],
             "unit": review["county_fips"],
             "name": review["unit_name"],
-            "combined score": review["combined_score"].round(2),
-            "z 1 match rate": review["match_rate_z_score"].round(2),
-            "z 2 crime-adjusted": review["crime_adjusted_z_score"].round(2),
-            "z 3 minor share": review["minor_share_z_score"].round(2),
-            "significant (q)": review["is_significant"],
-            "previous rank": review["previous_anomaly_rank"],
-            "new on list": review["is_new_on_list"],
+            "score": review["combined_score"].round(1),
+            "driven by": review["driving_family"].map({"match": "matches", "minor": "less-serious share"}),
+            "beyond chance": review["is_significant"],
             "reasons": review["flag_reasons"],
             "analyst notes": review["analyst_notes"],
-            "published last quarter": review["published_previous_anomaly_rank"],
         }
     )
 
 
 def review_list_page(database: Path, period: str) -> None:
-    """The review list of the chosen period."""
+    """The review list of the chosen period, and the high scores a custody site explains."""
     review = queries.review_list(database, period)
     st.header(f"Review list, {period}")
     st.caption(
-        "The top-ranked units by combined score go on for closer analysis. A high rank selects a unit for review; "
-        "it proves nothing (an ICE detainer jail, a prison intake centre or poor UCR reporting can explain it)."
+        f"Ranked on {queries.ranked_statistics(database, period)}. The top-ranked units go on for closer analysis. "
+        "A high rank selects a unit for review; it proves nothing."
     )
     if review.empty:
-        st.info("No unit could be scored in this period.")
+        st.info("No unit could be ranked in this period.")
         return
     st.dataframe(
         review_list_table(review),
@@ -70,14 +66,13 @@ def review_list_page(database: Path, period: str) -> None:
         placeholder="-",
         key="review_list",
     )
-    st.subheader("Why each unit is on the list")
-    st.markdown(
-        "\n".join(
-            f"{int(unit.anomaly_rank)}. **{unit.unit_name}** ({unit.county_fips}): {unit.flag_reasons}"
-            + (f"  \n   *Analyst notes:* {unit.analyst_notes}" if isinstance(unit.analyst_notes, str) else "")
-            for unit in review.itertuples()
-        )
+    custody = queries.custody_explained_high(database, period)
+    st.subheader(f"High scores with a known custody explanation ({len(custody)}, not on the list)")
+    st.caption(
+        "A jail holding ICE detainees or a state prison intake centre fingerprints people the immigration database "
+        "already knows: these units rank above the list's last unit for that reason, and are shown here, not hidden."
     )
+    st.dataframe(review_list_table(custody), hide_index=True, width="stretch", placeholder="-", key="custody")
 
 
 def funnel_page(database: Path, period: str) -> None:
@@ -86,7 +81,8 @@ def funnel_page(database: Path, period: str) -> None:
     for statistic in queries.STATISTICS:
         scores = queries.statistic_scores(database, statistic, period)
         st.subheader(statistic.label)
-        st.pyplot(funnel_figure(statistic, scores), clear_figure=False)
+        stamped = statistic.number != 1 and queries.synthetic_inputs(database, period)["shown"]
+        st.pyplot(funnel_figure(statistic, scores, stamped), clear_figure=False)
         st.caption(funnel_caption(statistic, scores))
 
 
@@ -176,7 +172,10 @@ def main() -> None:
     period = st.sidebar.selectbox("Reporting period", options, index=options.index(selected), key="period")
     st.sidebar.caption(f"Published copy: {database}")
     st.title("Secure Communities statistical monitoring")
-    if queries.uses_synthetic_inputs(database, period):
+    synthetic = queries.synthetic_inputs(database, period)
+    if synthetic["ranked"]:
+        st.warning(SYNTHETIC_RANKED_WARNING)
+    elif synthetic["shown"]:
         st.warning(SYNTHETIC_WARNING)
     {"Review list": review_list_page, "Funnel plots": funnel_page, "County": county_page}[page](database, period)
 

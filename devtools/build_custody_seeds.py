@@ -27,14 +27,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from build_seeds import BuildError, finish, format_float, format_int, read_csv, require
+
+from devtools.build_seeds import BuildError, finish, format_float, format_int, read_csv, require
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared"
 DEFAULT_OUT = REPO_ROOT / "seeds" / "reference"
 COUNTY_SEEDS = REPO_ROOT / "seeds" / "reference"
-HAND_PLACEMENTS = REPO_ROOT / "scripts" / "data" / "custody_hand_placements.csv"
-NAME_RULE_NOTES = REPO_ROOT / "scripts" / "data" / "custody_name_rule_notes.csv"
+HAND_PLACEMENTS = REPO_ROOT / "devtools" / "data" / "custody_hand_placements.csv"
+NAME_RULE_NOTES = REPO_ROOT / "devtools" / "data" / "custody_name_rule_notes.csv"
 
 FACILITIES_CSV = "ref_custody_facilities.csv"
 ADP_CSV = "ref_ice_detention_adp.csv"
@@ -83,10 +84,44 @@ COUNTY_WORD = re.compile(r"\b(?:COUNTY|CO|CNTY|PARISH|BOROUGH)\b")
 
 # Words kept in capitals when a facility name is put in title case for the sentences reviewers read.
 ACRONYMS = frozenset(
-    "ICE INS USMS CDF SPC BOP DOC FCI FDC FMC FPC FCC MCC MDC USP CCA GEO LLC ICF CI SCI CRC DC II III IV VI"
-    " VII VIII IX XI US USA MCF".split()
+    {
+        "ICE",
+        "INS",
+        "USMS",
+        "CDF",
+        "SPC",
+        "BOP",
+        "DOC",
+        "FCI",
+        "FDC",
+        "FMC",
+        "FPC",
+        "FCC",
+        "MCC",
+        "MDC",
+        "USP",
+        "CCA",
+        "GEO",
+        "LLC",
+        "ICF",
+        "CI",
+        "SCI",
+        "CRC",
+        "DC",
+        "II",
+        "III",
+        "IV",
+        "VI",
+        "VII",
+        "VIII",
+        "IX",
+        "XI",
+        "US",
+        "USA",
+        "MCF",
+    }
 )
-SMALL_WORDS = frozenset("AND OF FOR THE AT IN ON".split())
+SMALL_WORDS = frozenset({"AND", "OF", "FOR", "THE", "AT", "IN", "ON"})
 STATE_CODES_AT_START = re.compile(r"^[A-Z]{2}$")
 
 FACILITY_COLUMNS = [

@@ -2,7 +2,8 @@
 
 Every query opens its own read-only connection to the published copy and closes it at once: no lock is held
 between queries, and a release swapped in by a build (the `sc_monitoring.duckdb` link points at the new one) is
-picked up by the next query. The build's own file is never read.
+picked up by the next query. The build's own file is never read, and only the schemas `marts` (contracted) and
+`reference` are: the published copy has nothing else (tests/python/test_readers.py checks both).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_PUBLISHED_DATABASE = REPO_ROOT / "build" / "published" / "sc_monitoring.duckdb"
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_PUBLISHED_DATABASE = PROJECT_ROOT / "build" / "published" / "sc_monitoring.duckdb"
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,16 @@ def ranking(database: Path, period: str) -> pd.DataFrame:
 
 
 def review_list(database: Path, period: str) -> pd.DataFrame:
-    """The review list of one period: the flagged units in rank order."""
+    """The review list of one period: the flagged units in the order of the list (review_rank)."""
     ranked = ranking(database, period)
-    return ranked[ranked["is_flagged"]].reset_index(drop=True)
+    return ranked[ranked["is_flagged"]].sort_values("review_rank").reset_index(drop=True)
+
+
+def custody_explained_high(database: Path, period: str) -> pd.DataFrame:
+    """The units with a known custody explanation that rank above the list's last unit and are not on it (policy
+    `separate`), in rank order: listed beside the review list, never hidden."""
+    ranked = ranking(database, period)
+    return ranked[ranked["is_custody_explained_high"] & ~ranked["is_flagged"]].reset_index(drop=True)
 
 
 def dropped_off_list(database: Path, period: str) -> pd.DataFrame:
@@ -109,7 +117,7 @@ def statistic_scores(database: Path, statistic: Statistic, period: str) -> pd.Da
     return query(
         database,
         f"""
-        select s.*, r.unit_name, r.is_flagged, r.anomaly_rank
+        select s.*, r.unit_name, r.is_flagged, r.anomaly_rank, r.review_rank
         from marts.{statistic.mart} as s
         join marts.rpt_anomaly_ranking as r using (county_fips, reporting_period)
         where s.reporting_period = ?
@@ -129,17 +137,10 @@ def units(database: Path, period: str) -> pd.DataFrame:
 
 
 def unit_inputs(database: Path, unit_fips: str, period: str) -> pd.DataFrame:
-    """The unit's inputs in one period (intermediate.int_statistic_inputs): S, M, F, A, C, vintages."""
+    """The unit's inputs in one period (marts.fct_unit_inputs): S, M, F, A, C, vintages, the days counted."""
     return query(
         database,
-        """
-        select unit_fips, unit_name, member_counties, activation_date, window_start_date, window_end_date,
-            submissions, matches_total, matches_known_level, matches_unknown_level, exposure_years,
-            foreign_born_share, acs_vintage, ucr_arrests_total, ucr_coverage_indicator, ucr_data_year,
-            ucr_minor_share, ucr_is_synthetic, minor_definition
-        from intermediate.int_statistic_inputs
-        where unit_fips = ? and reporting_period = ?
-        """,
+        "select * from marts.fct_unit_inputs where county_fips = ? and reporting_period = ?",
         [unit_fips, period],
     )
 
@@ -179,46 +180,47 @@ def analyst_notes(database: Path, unit_fips: str) -> str | None:
 
 
 def neighbours(database: Path, unit_fips: str, period: str) -> pd.DataFrame:
-    """The units adjacent to any member county of the unit, with their statistics in the same period.
-
-    Adjacency is the reference seed `reference.ref_county_adjacency`, which `staging.stg_reference__county_adjacency`
-    only renames: the staging views of a published copy name the build file's catalog and do not resolve when the
-    build file had another name.
-    """
+    """The units adjacent to the unit (marts.dim_unit_neighbours), with their statistics in the same period."""
     return query(
         database,
         """
-        with members as (
-            select county_fips from intermediate.int_county_units where unit_fips = $unit
-        ),
-        adjacent as (
-            select distinct neighbour.unit_fips
-            from reference.ref_county_adjacency as adjacency
-            join members on members.county_fips = adjacency.county_fips
-            join intermediate.int_county_units as neighbour on neighbour.county_fips = adjacency.neighbor_fips
-            where neighbour.unit_fips <> $unit
-        )
         select r.county_fips, r.unit_name, r.anomaly_rank, r.is_flagged, r.combined_score,
             r.match_rate_ratio, r.match_rate_z_score, r.crime_adjusted_ratio, r.crime_adjusted_z_score,
             r.minor_share_ratio, r.minor_share_z_score
-        from marts.rpt_anomaly_ranking as r
-        join adjacent on adjacent.unit_fips = r.county_fips
-        where r.reporting_period = $period
+        from marts.dim_unit_neighbours as n
+        join marts.rpt_anomaly_ranking as r on r.county_fips = n.neighbor_fips
+        where n.county_fips = $unit and r.reporting_period = $period
         order by r.anomaly_rank nulls last, r.county_fips
         """,
         {"unit": unit_fips, "period": period},
     )
 
 
-def uses_synthetic_inputs(database: Path, period: str) -> bool:
-    """Whether any unit's scores in the period rest on synthetic inputs."""
+def synthetic_inputs(database: Path, period: str) -> dict[str, bool]:
+    """Whether statistics resting on synthetic inputs are shown in the period (`shown`) and whether any entered
+    the rank (`ranked`, only with var rank_synthetic_inputs)."""
     flags = query(
         database,
-        "select coalesce(bool_or(uses_synthetic_inputs), false) as synthetic from marts.rpt_anomaly_ranking"
-        " where reporting_period = ?",
+        "select coalesce(bool_or(shows_synthetic_statistics), false) as shown,"
+        " coalesce(bool_or(uses_synthetic_inputs), false) as ranked"
+        " from marts.rpt_anomaly_ranking where reporting_period = ?",
         [period],
     )
-    return bool(flags["synthetic"].iloc[0])
+    return {"shown": bool(flags["shown"].iloc[0]), "ranked": bool(flags["ranked"].iloc[0])}
+
+
+def ranked_statistics(database: Path, period: str) -> str:
+    """Which statistics entered the rank in the period, in words ("statistic 1 only", "statistics 1,2,3")."""
+    ranked = query(
+        database,
+        "select string_agg(distinct ranked_statistics, ',' order by ranked_statistics) as ranked"
+        " from marts.rpt_anomaly_ranking where reporting_period = ?",
+        [period],
+    )["ranked"].iloc[0]
+    numbers = sorted({number for text in str(ranked or "").split(",") for number in [text.strip()] if number})
+    if not numbers:
+        return "no statistic"
+    return f"statistic {numbers[0]} only" if len(numbers) == 1 else f"statistics {', '.join(numbers)}"
 
 
 def run_settings(database: Path, period: str) -> pd.DataFrame:
@@ -256,7 +258,7 @@ def ucr_coverage_distribution(database: Path, period: str) -> pd.DataFrame:
                 else '95-100'
             end as coverage_band,
             count(*) as units
-        from intermediate.int_statistic_inputs
+        from marts.fct_unit_inputs
         where reporting_period = ? and submissions > 0
         group by coverage_band order by coverage_band
         """,

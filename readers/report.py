@@ -1,162 +1,230 @@
-"""The quarterly report: one self-contained HTML file (figures embedded as PNG, no external CSS or JS) from the
-published warehouse, for analysts and for the record.
+"""The quarterly report: one self-contained HTML file (figures embedded as PNG, no external CSS, script or font)
+from the published warehouse, for reviewers and for the record: what was run on which data and which version of
+the record it is, the review list with its reasons, the high scores a custody site explains, the funnel plots, what
+changed since the previous quarter and the data-quality figures.
 
-    .venv/bin/python scripts/report.py --period 2012Q3 --database build/published/sc_monitoring.duckdb --out report.html
-
-Default period: the one the build reported on; default database: the published copy (env SCM_PUBLISHED_DATABASE).
+Written by `python3 scripts/scm.py report [--period YYYYQn]` into the current release.
 """
 
 from __future__ import annotations
 
-import argparse
 import base64
 import html
-import io
-import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from dashboard import queries
-from dashboard.figures import funnel_caption, funnel_figure
+from readers import formatting as fmt
+from readers import queries
+from readers.figures import funnel_caption, funnel_figure, png
 
 STYLE = """
-body { font-family: sans-serif; max-width: 1200px; margin: 2em auto; color: #222; }
+body { font-family: sans-serif; max-width: 1200px; margin: 2em auto; color: #222; line-height: 1.35; }
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.85em; }
 th, td { border: 1px solid #bbb; padding: 3px 6px; text-align: left; vertical-align: top; }
 th { background: #eee; }
+td.reasons { max-width: 60em; }
 .synthetic { border: 3px solid #c60; background: #fff3e0; padding: 0.8em 1em; font-weight: bold; }
-figure { margin: 1em 0; } figcaption { font-size: 0.85em; color: #444; }
+.custody { border-left: 4px solid #669; padding-left: 0.8em; }
+figure { margin: 1em 0; } figcaption { font-size: 0.85em; color: #444; max-width: 60em; }
+@media print { figure, tr { page-break-inside: avoid; } }
 """
 
+RecordVersions = Callable[[str], list[dict[str, object]]]
 
-def table_html(frame: pd.DataFrame) -> str:
-    """A DataFrame as a plain HTML table, values escaped."""
-    if frame.empty:
+
+def table_html(rows: list[dict[str, str]], wide_columns: tuple[str, ...] = ("reasons",)) -> str:
+    """Rows of already formatted text as an HTML table (escaped); a wide column gets the `reasons` class."""
+    if not rows:
         return "<p><em>none</em></p>"
-    return frame.to_html(index=False, escape=True, na_rep="", float_format=lambda value: f"{value:.3g}")
+    header = "".join(f"<th>{html.escape(column)}</th>" for column in rows[0])
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="reasons">{html.escape(value)}</td>'
+            if column in wide_columns
+            else f"<td>{html.escape(value)}</td>"
+            for column, value in row.items()
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def figure_html(png: bytes, alt: str, caption: str) -> str:
-    """An embedded PNG with its caption."""
-    encoded = base64.b64encode(png).decode("ascii")
+def figure_html(image: bytes, alt: str, caption: str) -> str:
+    encoded = base64.b64encode(image).decode("ascii")
     return (
         f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{encoded}">'
         f"<figcaption>{html.escape(caption)}</figcaption></figure>"
     )
 
 
-def funnel_sections(database: Path, period: str) -> list[str]:
-    """The three funnel plots, rendered by the dashboard's figure code."""
-    sections = []
-    for statistic in queries.STATISTICS:
-        scores = queries.statistic_scores(database, statistic, period)
-        buffer = io.BytesIO()
-        funnel_figure(statistic, scores).savefig(buffer, format="png", dpi=90)
-        sections.append(figure_html(buffer.getvalue(), statistic.label, funnel_caption(statistic, scores)))
-    return sections
-
-
-def run_section(database: Path, period: str) -> str:
-    """What was run on which data: the release, the period's settings per statistic, the review-list size."""
-    manifest = queries.release_manifest(database)
-    settings = queries.run_settings(database, period)
-    review = queries.review_list(database, period)
-    release = (
-        f"Release published {html.escape(str(manifest.get('released_at')))} from build database "
-        f"<code>{html.escape(str(manifest.get('source_database')))}</code>."
-        if manifest
-        else "No release.json beside the database (not a published release)."
-    )
-    window = settings.iloc[0]
-    return (
-        f"<p>{release} Database read: <code>{html.escape(str(database))}</code>.</p>"
-        f"<p>Reporting period {html.escape(period)}: window {window['window_start_date']:%Y-%m-%d} to "
-        f"{window['window_end_date']:%Y-%m-%d}; review list of {len(review)} units; between-county variance "
-        f"τ² by <code>{html.escape(str(window['tau2_method']))}</code>.</p>"
-        + table_html(settings.drop(columns=["statistic", "window_start_date", "window_end_date"]))
-    )
-
-
-def review_list_section(review: pd.DataFrame) -> str:
-    """The review list with the reasons in words."""
-    return table_html(
-        pd.DataFrame(
-            {
-                "rank": review["anomaly_rank"],
-                "unit": review["county_fips"],
-                "name": review["unit_name"],
-                "combined score": review["combined_score"],
-                "z 1": review["match_rate_z_score"],
-                "z 2": review["crime_adjusted_z_score"],
-                "z 3": review["minor_share_z_score"],
-                "significant": review["is_significant"],
-                "reasons": review["flag_reasons"],
-                "analyst notes": review["analyst_notes"],
-            }
+def record_text(versions: list[dict[str, object]]) -> str:
+    """Which version of the operator's record this release is, and whether it was sent to reviewers."""
+    if not versions:
+        return "This period's list is not in the operator's record (not published by `scm.py run`)."
+    latest = versions[-1]
+    sent = latest["sent"]
+    sending = (
+        "; ".join(
+            f"sent {fmt.day(item['sent_at'])} by {item['sent_by']}" + (f" ({item['note']})" if item["note"] else "")
+            for item in sent  # type: ignore[union-attr]
         )
+        if sent
+        else "not yet sent to reviewers (`scm.py send` records it)"
     )
+    return f"Version {latest['version']} of {len(versions)} in the operator's record: {sending}."
+
+
+def run_section(database: Path, period: str, versions: list[dict[str, object]]) -> str:
+    """What was run on which data: the release, the data, the settings, the record's version."""
+    manifest = queries.release_manifest(database) or {}
+    settings = queries.run_settings(database, period)
+    window = settings.iloc[0]
+    run_vars = manifest.get("vars") or {}
+    rows = [
+        {"": "release published", "value": fmt.text(manifest.get("released_at", "not a published release"))[:16]},
+        {"": "data", "value": fmt.text(manifest.get("data", "unknown"))},
+        {"": "reporting period", "value": period},
+        {"": "window", "value": f"{fmt.day(window['window_start_date'])} to {fmt.day(window['window_end_date'])}"},
+        {"": "statistics ranked", "value": queries.ranked_statistics(database, period)},
+        {"": "review list size", "value": fmt.text(run_vars.get("review_list_size"))},
+        {"": "custody sites", "value": fmt.text(run_vars.get("custody_sites"))},
+        {"": "between-county variance", "value": fmt.text(window["tau2_method"])},
+        {"": "record", "value": record_text(versions)},
+    ]
+    statistics = [
+        {
+            "statistic": str(row.label),
+            "units scored": fmt.count(row.n_eligible),
+            "units in all": fmt.count(row.n_units),
+            "τ²": fmt.decimal(row.tau2, 4),
+            "calibration k": f"{row.calibration_constant:.4g}",
+        }
+        for row in settings.itertuples()
+    ]
+    return table_html(rows) + table_html(statistics)
+
+
+def review_rows(units: pd.DataFrame, place_column: str) -> list[dict[str, str]]:
+    return [
+        {
+            "place": fmt.text(int(unit[place_column])) if pd.notna(unit[place_column]) else fmt.MISSING,
+            "rank": fmt.text(int(unit["anomaly_rank"])),
+            "unit": str(unit["county_fips"]),
+            "name": str(unit["unit_name"]),
+            "score": fmt.decimal(unit["combined_score"], 1),
+            "beyond chance": fmt.yes_no(unit["is_significant"]),
+            "reasons": str(unit["flag_reasons"]),
+            "analyst notes": fmt.text(unit["analyst_notes"]),
+        }
+        for _, unit in units.iterrows()
+    ]
 
 
 def changes_section(database: Path, period: str, review: pd.DataFrame) -> str:
-    """What changed since the previous quarter: new on the list, dropped off, rank changes."""
+    """What changed since the previous quarter: new on the list, dropped off, places changed."""
     previous = review["previous_reporting_period"].dropna()
     if review.empty or review["is_new_on_list"].isna().all():
         label = previous.iloc[0] if len(previous) else "the previous quarter"
         return f"<p>{html.escape(str(label))} is not in the data: no comparison.</p>"
     new = review[review["is_new_on_list"].fillna(False).astype(bool)]
-    stayed = review[~review["is_new_on_list"].fillna(False).astype(bool)]
+    dropped = queries.dropped_off_list(database, period)
     return (
         f"<h3>New on the list ({len(new)})</h3>"
-        + table_html(new[["anomaly_rank", "county_fips", "unit_name", "previous_anomaly_rank"]])
-        + "<h3>Dropped off the list</h3>"
-        + table_html(queries.dropped_off_list(database, period))
-        + "<h3>Rank changes of units on both lists (positive = moved up)</h3>"
-        + table_html(stayed[["anomaly_rank", "county_fips", "unit_name", "previous_anomaly_rank", "rank_change"]])
+        + table_html(
+            [
+                {"place": fmt.text(int(u.review_rank)), "unit": u.county_fips, "name": u.unit_name}
+                for u in new.itertuples()
+            ]
+        )
+        + f"<h3>Dropped off the list ({len(dropped)})</h3>"
+        + table_html(
+            [
+                {
+                    "unit": u.county_fips,
+                    "name": u.unit_name,
+                    "rank then": fmt.text(u.previous_anomaly_rank),
+                    "rank now": fmt.text(u.anomaly_rank),
+                }
+                for u in dropped.itertuples()
+            ]
+        )
     )
 
 
 def data_quality_section(database: Path, period: str) -> str:
     """Units not scored and why, UCR coverage, the unknown-level share of matches."""
     unknown = queries.unknown_level_share(database, period).iloc[0]
-    share = unknown["unknown_level_share"]
+    not_scored = queries.units_not_scored(database, period)
+    coverage = queries.ucr_coverage_distribution(database, period)
     return (
         "<h3>Units not scored, per statistic and reason</h3>"
-        + table_html(queries.units_not_scored(database, period).drop(columns=["statistic"]))
+        + table_html(
+            [
+                {"statistic": r.label, "reason": r.ineligible_reason, "units": fmt.count(r.units)}
+                for r in not_scored.itertuples()
+            ]
+        )
         + "<h3>UCR coverage indicator of units with submissions</h3>"
-        + "<p>Statistics 2 and 3 need coverage of at least <code>min_ucr_coverage</code> (default 80).</p>"
-        + table_html(queries.ucr_coverage_distribution(database, period))
+        + "<p>Statistics 2 and 3 need a coverage of at least 80 (var <code>min_ucr_coverage</code>).</p>"
+        + table_html([{"coverage": r.coverage_band, "units": fmt.count(r.units)} for r in coverage.itertuples()])
         + "<h3>Matches of unknown ICE level</h3>"
-        + f"<p>{unknown['matches_unknown_level']:,.0f} of {unknown['matches_total']:,.0f} matches "
-        + (f"({share:.1%})" if pd.notna(share) else "")
-        + f" have no level; less-serious means <code>{html.escape(str(unknown['minor_definition']))}</code>.</p>"
+        + f"<p>{fmt.count(unknown['matches_unknown_level'])} of {fmt.count(unknown['matches_total'])} matches "
+        + f"({fmt.share(unknown['unknown_level_share'])}) have no ICE level.</p>"
     )
 
 
-def render_report(database: Path, period: str) -> str:
+def render_report(database: Path, period: str, versions: list[dict[str, object]]) -> str:
     """The whole report as one HTML document."""
     review = queries.review_list(database, period)
-    synthetic = queries.uses_synthetic_inputs(database, period)
-    note = (
-        '<p class="synthetic">Synthetic inputs: the UCR arrests in this warehouse are a labelled placeholder, not FBI '
-        "data. Statistics 2 and 3, and every combined score that uses them, are a demonstration, not findings.</p>"
-        if synthetic
-        else "<p>All inputs are real data (no synthetic placeholder in play).</p>"
-    )
+    custody = queries.custody_explained_high(database, period)
+    synthetic = queries.synthetic_inputs(database, period)
+    if synthetic["ranked"]:
+        note = (
+            '<p class="synthetic">Synthetic inputs are ranked in this run (var rank_synthetic_inputs): statistics 2'
+            " and 3 rest on a labelled placeholder, not FBI data. This list is a demonstration, not findings.</p>"
+        )
+    elif synthetic["shown"]:
+        note = (
+            '<p class="synthetic">Statistics 2 and 3 of this run rest on a synthetic UCR placeholder (county UCR '
+            "files may not be redistributed): they are shown in the tables, stamped in the plots, and never "
+            f"decide the list, which is ranked on {queries.ranked_statistics(database, period)}.</p>"
+        )
+    else:
+        note = "<p>All inputs of the ranked statistics are real data.</p>"
+    figures = []
+    for statistic in queries.STATISTICS:
+        scores = queries.statistic_scores(database, statistic, period)
+        stamped = statistic.number != 1 and synthetic["shown"]
+        figures.append(
+            figure_html(
+                png(funnel_figure(statistic, scores, stamped)), statistic.label, funnel_caption(statistic, scores)
+            )
+        )
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     body = [
         f"<h1>Secure Communities statistical monitoring: {html.escape(period)}</h1>",
         note,
-        f"<p>Generated {generated}. A high rank selects a unit for review; it proves nothing.</p>",
+        f"<p>Generated {generated}. A high rank selects a county for closer review; it proves nothing.</p>",
         "<h2>What was run, on which data</h2>",
-        run_section(database, period),
-        "<h2>Review list</h2>",
-        review_list_section(review),
+        run_section(database, period, versions),
+        f"<h2>Review list ({len(review)} units)</h2>",
+        table_html(review_rows(review, "review_rank")),
+        '<div class="custody">',
+        f"<h2>High scores with a known custody explanation ({len(custody)} units, not on the list)</h2>",
+        (
+            "<p>A jail that holds ICE detainees, or a state prison's intake centre, fingerprints people whom the "
+            "immigration database already knows; these units rank above the list's last unit for that reason and "
+            "are listed here, never hidden.</p>"
+        ),
+        table_html(review_rows(custody, "review_rank")),
+        "</div>",
         "<h2>Funnel plots</h2>",
-        *funnel_sections(database, period),
+        *figures,
         "<h2>What changed since last quarter</h2>",
         changes_section(database, period, review),
         "<h2>Data quality</h2>",
@@ -169,23 +237,19 @@ def render_report(database: Path, period: str) -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Write the report of --period from --database to --out."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--period", help="reporting period YYYYQn (default: the build's selected period)")
-    parser.add_argument("--database", type=Path, default=queries.published_database(), help="published copy")
-    parser.add_argument("--out", type=Path, required=True, help="HTML file to write")
-    arguments = parser.parse_args(argv)
-    periods = queries.reporting_periods(arguments.database)["reporting_period"].tolist()
-    period = arguments.period or queries.selected_period(arguments.database)
-    if period not in periods:
-        parser.error(f"--period {period} is not in the data (periods: {', '.join(periods)})")
-    temporary = arguments.out.with_name(f".{arguments.out.name}.tmp")
-    temporary.write_text(render_report(arguments.database, period), encoding="utf-8")
-    temporary.replace(arguments.out)
-    print(f"wrote {arguments.out} ({period})")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def write_report(
+    database: Path, period: str | None, out: Path | None, record_versions: RecordVersions | None = None
+) -> Path:
+    """Write the report of `period` (default: the build's selected period) from the published `database` to
+    `out` (default: report-<period>.html in the database's release folder), atomically. Raises ValueError for a
+    period the data does not have."""
+    periods = queries.reporting_periods(database)["reporting_period"].tolist()
+    chosen = period or queries.selected_period(database)
+    if chosen not in periods:
+        raise ValueError(f"period {chosen} is not in the published data (periods: {', '.join(periods)})")
+    target = out or database.resolve().parent / f"report-{chosen}.html"
+    versions = record_versions(chosen) if record_versions else []
+    temporary = target.with_name(f".{target.name}.tmp")
+    temporary.write_text(render_report(database, chosen, versions), encoding="utf-8")
+    temporary.replace(target)
+    return target

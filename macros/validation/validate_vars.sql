@@ -1,7 +1,11 @@
-{#- Run at the start of every dbt command: a var of the wrong shape stops the run with a message naming the
-    var and the shape it wants (CONTRACT.md "Knobs"). Renders to nothing when all is well. -#}
+{#- Run at the start of every dbt command: a var the project does not declare (a misspelling) or a var of the wrong
+    shape stops the run with a message naming the var and the nearest known one, or the shape it wants
+    (CONTRACT.md "Knobs"). Renders to nothing when all is well. -#}
 {% macro validate_vars() -%}
     {%- set problems = [] -%}
+    {%- for name in (invocation_args_dict.get('vars') or {}) if name not in known_vars() -%}
+        {%- do problems.append("unknown var '" ~ name ~ "'; did you mean " ~ nearest_name(name, known_vars()) ~ "?") -%}
+    {%- endfor -%}
     {%- set period = var('reporting_period') -%}
     {%- if period is not none and not modules.re.fullmatch('[0-9]{4}Q[1-4]', period | string) -%}
         {%- do problems.append("reporting_period must be a quarter label YYYYQn (e.g. 2012Q3), got '" ~ period ~ "'") -%}

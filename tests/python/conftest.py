@@ -1,23 +1,49 @@
-"""Shared fixtures of the Python tests: the real ``dbt build`` into a temporary DuckDB file.
+"""Shared fixtures of the Python tests, and a progress line per test file.
 
-The end-to-end tests (marked ``e2e``; select them with ``pytest -m e2e``, skip them with ``-m "not e2e"``)
-need the warehouse built from the embedded seeds. ``dbt_build_result`` runs ``dbt build`` once per session,
-with the ``dbt`` executable beside the running Python, from the repo root, writing to a DuckDB file, a target
-path and a log path of its own (so that it neither reads nor clobbers other builds); ``warehouse`` yields the
-database path, or fails with the tail of dbt's output; ``dbt_target_path`` gives the build's target directory.
+The end-to-end tests (marked ``e2e``; ``pytest -m "not e2e"`` skips them) share one real ``dbt build`` of the
+embedded seeds (``dbt_build_result``, ``warehouse``) and one published release of it with its record
+(``published``): every test that only reads them uses these instead of building again. Tests that change inputs,
+vars or the record build their own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from dbt_helpers import DbtResult, run_dbt
 
+from scm import record
+from scm.paths import DATABASE_NAME
+from scm.publish import publish
+
+_progress: dict[str, object] = {"started": time.monotonic(), "files": Counter(), "seen": []}
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "e2e: end-to-end tests that run the real dbt build into a temporary DuckDB file")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    _progress["files"] = Counter(item.nodeid.split("::")[0] for item in session.items)
+
+
+def pytest_runtest_logstart(nodeid: str, location: tuple[str, int | None, str]) -> None:
+    """One line when a test file starts: which file of how many, its tests, the time so far."""
+    path = nodeid.split("::")[0]
+    seen: list[str] = _progress["seen"]  # type: ignore[assignment]
+    if path in seen:
+        return
+    seen.append(path)
+    files: Counter[str] = _progress["files"]  # type: ignore[assignment]
+    elapsed = time.monotonic() - float(_progress["started"])  # type: ignore[arg-type]
+    print(
+        f"\n[progress] file {len(seen)}/{len(files)}: {path} ({files[path]} tests), {elapsed:.0f} s so far",
+        flush=True,
+    )
 
 
 def dbt_target_path(database: Path) -> Path:
@@ -32,9 +58,28 @@ def dbt_build_result(tmp_path_factory: pytest.TempPathFactory) -> DbtResult:
 
 
 @pytest.fixture(scope="session")
-def warehouse(dbt_build_result: DbtResult) -> Iterator[Path]:
+def warehouse(dbt_build_result: DbtResult) -> Path:
     """Path of the DuckDB file the session's ``dbt build`` wrote; fails with the tail of dbt's output if the
-    build failed (test_end_to_end.py's ``test_build_succeeds`` reports the same as a test failure)."""
+    build failed (test_end_to_end.py's ``test_build_succeeds_with_every_test`` reports the same as a test failure)."""
     if not dbt_build_result.ok:
         pytest.fail(dbt_build_result.failure_message(), pytrace=False)
-    yield dbt_build_result.database
+    return dbt_build_result.database
+
+
+@dataclass(frozen=True)
+class Published:
+    """The session's release: the published folder, its database, the record it was recorded in."""
+
+    directory: Path
+    database: Path
+    history: Path
+
+
+@pytest.fixture(scope="session")
+def published(warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Published:
+    """The session's build published as a release (as `scm.py run` does after a passing build), and recorded."""
+    directory = tmp_path_factory.mktemp("published")
+    history = directory.parent / f"{directory.name}-history.duckdb"
+    publish(warehouse, directory, None, {"data": "embedded seeds (seeds/raw)", "vars": {"review_list_size": 24}})
+    record.append_version(directory / DATABASE_NAME, history, {"review_list_size": 24})
+    return Published(directory, directory / DATABASE_NAME, history)

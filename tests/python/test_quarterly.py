@@ -1,6 +1,6 @@
-"""Quarterly operation: raw tables read from a directory, every quarter scored in one build with its own window
-and exposure, and the append-only history of published review lists (idempotent scores, a new version per
-publication, nothing recorded by a failed build, nothing lost to --full-refresh)."""
+"""Quarterly operation: raw tables read from a directory (CSV without its optional columns, Parquet), every quarter
+scored in one build with its own window and exposure, checked against hand-computed windows. The record of
+published and sent lists is tested with the operator's commands (test_operator.py)."""
 
 from __future__ import annotations
 
@@ -140,76 +140,3 @@ def test_units_not_yet_active_are_listed_not_scored(multi_quarter_build: Path) -
         ).fetchall()
     assert nyc[0] == ("2011Q4", "not_activated")
     assert nyc[1][1] != "not_activated"
-
-
-# ------------------------------------------------------------------------------------------------ history
-
-
-def published(history: Path) -> pd.DataFrame:
-    with duckdb.connect(str(history), read_only=True) as connection:
-        return connection.sql(
-            "select * from review_lists.published_scores order by reporting_period, version, county_fips"
-        ).df()
-
-
-def marts_snapshot(database: Path) -> dict[str, pd.DataFrame]:
-    with duckdb.connect(str(database), read_only=True) as connection:
-        return {
-            mart: connection.sql(f"select * from marts.{mart} order by all").df()
-            for mart in ["fct_match_rate", "fct_crime_adjusted_matches", "fct_minor_offense_share"]
-        }
-
-
-def test_history_is_append_only_and_scores_idempotent(tmp_path: Path) -> None:
-    history = tmp_path / "history" / "sc_history.duckdb"
-    history.parent.mkdir()
-
-    first = run_dbt(tmp_path / "first", ["build"], history=history)
-    assert first.ok, first.failure_message()
-    after_first = published(history)
-    assert set(after_first["version"]) == {1}
-    assert after_first["reporting_period"].unique().tolist() == ["2012Q3"]
-    assert after_first["is_flagged"].sum() == 24
-
-    # The same quarter again, into a fresh build database: the same scores, and a second version.
-    second = run_dbt(tmp_path / "second", ["build"], history=history)
-    assert second.ok, second.failure_message()
-    first_marts, second_marts = marts_snapshot(first.database), marts_snapshot(second.database)
-    for mart, frame in first_marts.items():
-        # DuckDB sums in parallel, so a sum's last bit may differ between runs, and a z near 0 (y - target
-        # cancels) magnifies it: the same to 1e-9, not bit for bit.
-        pd.testing.assert_frame_equal(frame, second_marts[mart], check_exact=False, rtol=1e-9, atol=1e-9, obj=mart)
-    after_second = published(history)
-    assert sorted(set(after_second["version"])) == [1, 2]
-    version_1 = after_second[after_second["version"] == 1].reset_index(drop=True)
-    pd.testing.assert_frame_equal(version_1, after_first.reset_index(drop=True), check_exact=True)
-    version_2 = after_second[after_second["version"] == 2]
-    assert version_2["run_id"].nunique() == 1 and version_2["run_id"].iloc[0] not in set(after_first["run_id"])
-    with duckdb.connect(str(second.database), read_only=True) as connection:
-        memory = connection.sql(
-            "select count(*) filter (was_on_published_previous_list), max(n_earlier_quarters_published_on_list)"
-            " from marts.rpt_anomaly_ranking"
-        ).fetchone()
-    assert memory == (0, 0)  # 2012Q2 was never published; publishing 2012Q3 twice is not an earlier quarter
-
-    # A failed build records nothing.
-    broken_raw = tmp_path / "broken_raw"
-    broken_raw.mkdir()
-    shutil.copy(REPO_ROOT / "seeds/raw/raw_census_foreign_born.csv", broken_raw)
-    shutil.copy(REPO_ROOT / "seeds/raw/raw_ucr_arrests.csv", broken_raw)
-    identifications = pd.read_csv(REPO_ROOT / "seeds/raw/raw_sc_identifications.csv", dtype=str)
-    identifications.loc[0, "matches_total"] = str(int(identifications.loc[0, "submissions"]) + 1)
-    identifications.to_csv(broken_raw / "raw_sc_identifications.csv", index=False)
-    failed = run_dbt(tmp_path / "second", ["build", "--vars", f"{{raw_dir: {broken_raw}}}"], history=history)
-    assert failed.returncode != 0, failed.output
-    assert "identifications_matches_at_most_submissions" in failed.output
-    pd.testing.assert_frame_equal(published(history), after_second, check_exact=True)
-
-    # --full-refresh rebuilds the warehouse, never the record.
-    third = run_dbt(tmp_path / "second", ["build", "--full-refresh"], history=history)
-    assert third.ok, third.failure_message()
-    after_third = published(history)
-    assert sorted(set(after_third["version"])) == [1, 2, 3]
-    pd.testing.assert_frame_equal(
-        after_third[after_third["version"] <= 2].reset_index(drop=True), after_second.reset_index(drop=True)
-    )

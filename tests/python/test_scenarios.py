@@ -1,4 +1,4 @@
-"""Synthetic national scenarios (scripts/generate_scenarios.py): the generator writes the raw contract of
+"""Synthetic national scenarios (devtools/generate_scenarios.py): the generator writes the raw contract of
 docs/CONTRACT.md, byte for byte the same for the same arguments, and the warehouse built on a scenario
 (`dbt build --vars '{raw_dir: DIR}'`) puts clear planted anomalies on the review list without flagging decoys.
 
@@ -29,7 +29,7 @@ import pandas as pd
 import pytest
 from dbt_helpers import REPO_ROOT, run_dbt
 
-GENERATOR = REPO_ROOT / "scripts" / "generate_scenarios.py"
+GENERATOR = REPO_ROOT / "devtools" / "generate_scenarios.py"
 REFERENCE_DIR = REPO_ROOT / "seeds" / "reference"
 TABLES = ("raw_sc_identifications", "raw_census_foreign_born", "raw_ucr_arrests")
 

@@ -3,9 +3,12 @@ wants (CONTRACT.md "Knobs"); a well-formed reporting_period that is not in the d
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from dbt_helpers import DbtResult, run_dbt
+from dbt_helpers import REPO_ROOT, DbtResult, run_dbt
+
+from scm.dbt import project_vars
 
 
 def dbt_build(tmp_path: Path, selector: str, dbt_vars: str) -> DbtResult:
@@ -57,3 +60,17 @@ def test_missing_raw_dir_stops_the_run(tmp_path: Path) -> None:
     result = dbt_build(tmp_path, "int_reporting_periods", f"{{raw_dir: {tmp_path / 'no_such_folder'}}}")
     assert result.returncode != 0, result.output
     assert "raw_dir must be a directory holding the raw tables" in result.output, result.output
+
+
+def test_unknown_var_stops_plain_dbt_naming_the_nearest(tmp_path: Path) -> None:
+    result = dbt_build(tmp_path, "int_reporting_periods", "{review_list_sise: 30, custody_site: annotate}")
+    assert result.returncode != 0, result.output
+    assert "unknown var 'review_list_sise'; did you mean review_list_size?" in result.output, result.output
+    assert "unknown var 'custody_site'; did you mean custody_sites?" in result.output, result.output
+
+
+def test_the_known_vars_are_the_declared_vars() -> None:
+    """macros/validation/known_vars.sql lists exactly the vars dbt_project.yml declares."""
+    macro = (REPO_ROOT / "macros/validation/known_vars.sql").read_text()
+    listed = re.findall(r"'([a-z0-9_]+)'", macro[macro.index("return(") :])
+    assert sorted(listed) == sorted(project_vars())

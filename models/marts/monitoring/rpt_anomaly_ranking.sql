@@ -28,8 +28,8 @@ custody as (
     select * from {{ ref('int_unit_custody') }}
 ),
 
-published as (
-    select * from {{ ref('int_published_review_lists') }}
+recorded as (
+    select * from {{ ref('int_recorded_review_lists') }}
 ),
 
 notes as (
@@ -164,8 +164,8 @@ with_reasons as (
 ),
 
 with_history as (
-    -- The list's memory: recomputed from this build's scores of earlier quarters, and as published (what
-    -- analysts were told, from the history record; null before anything was published).
+    -- The list's memory: recomputed from this build's scores of earlier quarters, and as the operator's record has
+    -- it (what the latest published and the last sent version of the previous quarter said; null before either).
     select
         with_reasons.*,
         periods.previous_reporting_period,
@@ -181,8 +181,14 @@ with_history as (
         case
             when previous.county_fips is not null then with_reasons.is_flagged and not previous.is_flagged
         end as is_new_on_list,
-        published_previous.anomaly_rank as published_previous_anomaly_rank,
-        published_previous.is_flagged as was_on_published_previous_list
+        recorded_previous.published_version as published_previous_version,
+        recorded_previous.published_anomaly_rank as published_previous_anomaly_rank,
+        recorded_previous.published_review_rank as published_previous_review_rank,
+        recorded_previous.published_is_flagged as was_on_published_previous_list,
+        recorded_previous.sent_version as sent_previous_version,
+        recorded_previous.sent_anomaly_rank as sent_previous_anomaly_rank,
+        recorded_previous.sent_review_rank as sent_previous_review_rank,
+        recorded_previous.sent_is_flagged as was_on_sent_previous_list
     from with_reasons
     inner join periods
         on with_reasons.reporting_period = periods.reporting_period
@@ -190,23 +196,23 @@ with_history as (
         on
             with_reasons.county_fips = previous.county_fips
             and periods.previous_reporting_period = previous.reporting_period
-    left join published as published_previous
+    left join recorded as recorded_previous
         on
-            with_reasons.county_fips = published_previous.unit_fips
-            and periods.previous_reporting_period = published_previous.reporting_period
+            with_reasons.county_fips = recorded_previous.unit_fips
+            and periods.previous_reporting_period = recorded_previous.reporting_period
 ),
 
-published_counts as (
+recorded_counts as (
     select
         with_reasons.county_fips,
         with_reasons.reporting_period,
-        count(*) as n_earlier_quarters_published_on_list
+        count(case when recorded.published_is_flagged then 1 end) as n_earlier_quarters_published_on_list,
+        count(case when recorded.sent_is_flagged then 1 end) as n_earlier_quarters_sent_on_list
     from with_reasons
-    inner join published
+    inner join recorded
         on
-            with_reasons.county_fips = published.unit_fips
-            and with_reasons.reporting_period > published.reporting_period
-            and published.is_flagged
+            with_reasons.county_fips = recorded.unit_fips
+            and with_reasons.reporting_period > recorded.reporting_period
     group by with_reasons.county_fips, with_reasons.reporting_period
 ),
 
@@ -261,15 +267,22 @@ final as (
         with_history.rank_change,
         with_history.n_earlier_quarters_flagged,
         with_history.is_new_on_list,
+        with_history.published_previous_version,
         with_history.published_previous_anomaly_rank,
+        with_history.published_previous_review_rank,
         with_history.was_on_published_previous_list,
-        coalesce(published_counts.n_earlier_quarters_published_on_list, 0) as n_earlier_quarters_published_on_list,
+        with_history.sent_previous_version,
+        with_history.sent_previous_anomaly_rank,
+        with_history.sent_previous_review_rank,
+        with_history.was_on_sent_previous_list,
+        coalesce(recorded_counts.n_earlier_quarters_published_on_list, 0) as n_earlier_quarters_published_on_list,
+        coalesce(recorded_counts.n_earlier_quarters_sent_on_list, 0) as n_earlier_quarters_sent_on_list,
         unit_notes.analyst_notes
     from with_history
-    left join published_counts
+    left join recorded_counts
         on
-            with_history.county_fips = published_counts.county_fips
-            and with_history.reporting_period = published_counts.reporting_period
+            with_history.county_fips = recorded_counts.county_fips
+            and with_history.reporting_period = recorded_counts.reporting_period
     left join unit_notes
         on with_history.county_fips = unit_notes.unit_fips
 )
