@@ -10,6 +10,8 @@
     {{ scored }}.ratio_lower_998,
     {{ scored }}.ratio_upper_998,
     {{ scored }}.raw_z,
+    {{ scored }}.y_standard_error as sampling_standard_error,
+    {{ scored }}.score_standard_error,
     {{ scored }}.z_score,
     {{ scored }}.p_value,
     {{ scored }}.p_value_exact,

@@ -3,6 +3,7 @@
 {% macro known_vars() -%}
     {{ return([
         'raw_dir', 'reporting_period', 'window_quarters', 'review_list_size', 'min_expected', 'min_ucr_coverage',
-        'tau2_method', 'fdr_level', 'rank_synthetic_inputs', 'custody_sites', 'custody_adp_per_10k', 'unit_fips',
+        'tau2_method', 'fdr_level', 'rank_synthetic_inputs', 'custody_sites', 'custody_adp_per_10k', 'rank_replicates',
+        'rank_seed', 'packet_units', 'unit_fips',
     ]) }}
 {%- endmacro %}

@@ -36,6 +36,22 @@
     {%- if adp_threshold is not number or adp_threshold is boolean or adp_threshold < 0 -%}
         {%- do problems.append("custody_adp_per_10k must be a number >= 0 (ICE detainees a day per 10,000 residents), got '" ~ adp_threshold ~ "'") -%}
     {%- endif -%}
+    {%- for name in ['rank_replicates', 'rank_seed'] -%}
+        {%- set value = var(name) -%}
+        {%- if value is not number or value is boolean or value != value | int or value < 0 -%}
+            {%- do problems.append(name ~ " must be a whole number >= 0, got '" ~ value ~ "'") -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set packet_units = var('packet_units') -%}
+    {%- set malformed = packet_units is string or packet_units is mapping or packet_units is not iterable -%}
+    {%- if not malformed -%}
+        {%- for unit in packet_units if not modules.re.fullmatch('[0-9]{5}', unit | string) -%}
+            {%- set malformed = true -%}
+            {%- do problems.append("packet_units must be a list of 5-character unit codes such as ['48471'], got '" ~ unit ~ "' in it") -%}
+        {%- endfor -%}
+    {%- else -%}
+        {%- do problems.append("packet_units must be a list of 5-character unit codes such as ['48471'], got '" ~ packet_units ~ "'") -%}
+    {%- endif -%}
     {%- set raw_dir = var('raw_dir') -%}
     {%- if raw_dir and execute and count_files((raw_dir | string).rstrip('/') ~ '/*') == 0 -%}
         {%- do problems.append("raw_dir must be a directory holding the raw tables; '" ~ raw_dir ~ "' does not exist or is empty") -%}

@@ -5,24 +5,8 @@ inputs as (
     select * from {{ ref('int_statistic_inputs') }}
 ),
 
-statistic_inputs as (
-    select
-        unit_fips as county_fips,
-        reporting_period,
-        matches_total as observed,
-        submissions * foreign_born_share as expected_basis,
-        cast(null as double) as trials,
-        false as uses_synthetic_inputs,
-        case
-            when unit_invalid_reason is not null then unit_invalid_reason
-            when foreign_born_share is null then 'missing_census'
-            when foreign_born_share <= 0 then 'zero_foreign_born_estimate'
-        end as invalid_reason
-    from inputs
-),
-
 scored as (
-    {{ score_statistic('statistic_inputs', 'sqrt_ratio') }}
+    {{ scored_statistic(1, 'inputs') }}
 ),
 
 final as (

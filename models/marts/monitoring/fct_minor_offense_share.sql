@@ -6,25 +6,8 @@ inputs as (
     select * from {{ ref('int_statistic_inputs') }}
 ),
 
-statistic_inputs as (
-    select
-        unit_fips as county_fips,
-        reporting_period,
-        matches_minor as observed,
-        matches_known_level * ucr_minor_share as expected_basis,
-        cast(matches_known_level as double) as trials,
-        ucr_is_synthetic as uses_synthetic_inputs,
-        case
-            when unit_invalid_reason is not null then unit_invalid_reason
-            when coalesce(matches_known_level, 0) = 0 then 'no_known_level_matches'
-            when ucr_invalid_reason is not null then ucr_invalid_reason
-            when ucr_minor_share <= 0 then 'zero_ucr_minor_share'
-        end as invalid_reason
-    from inputs
-),
-
 scored as (
-    {{ score_statistic('statistic_inputs', 'arcsine_share', min_trials=10) }}
+    {{ scored_statistic(3, 'inputs') }}
 ),
 
 final as (

@@ -2,10 +2,6 @@
 -- period, the ranked statistics combined in two families, the rank, the custody context, the list under the
 -- custody_sites policy, the reasons in words and the list's memory.
 {%- set statistics = monitoring_statistics() %}
-{%- set statistic_columns = [
-    'observed', 'expected', 'ratio', 'z_score', 'p_value', 'q_value', 'is_eligible', 'is_ranked',
-    'uses_synthetic_inputs', 'ineligible_reason'
-] %}
 
 with
 
@@ -45,78 +41,29 @@ unit_notes as (
     group by unit_fips
 ),
 
-joined as (
+ranking as (
+    {{ review_ranking(
+        {'match_rate': 'match_rate', 'crime_adjusted': 'crime_adjusted', 'minor_share': 'minor_share'},
+        'custody'
+    ) }}
+),
+
+listed as (
     select
-        match_rate.county_fips,
+        ranking.*,
         units.unit_name,
         units.state_abbrev,
         match_rate.member_counties,
-        match_rate.reporting_period,
         match_rate.is_selected_period,
         match_rate.window_start_date,
         match_rate.window_end_date,
         match_rate.counts_start_date,
         match_rate.counts_end_date,
-        {%- for statistic in statistics %}
-            {%- for column in statistic_columns %}
-                {{ statistic.prefix }}.{{ column }} as {{ statistic.prefix }}_{{ column }},
-            {%- endfor %}
-        {%- endfor %}
+        match_rate.matches_total,
         minor_share.minor_definition,
         minor_share.matches_known_level,
         minor_share.matches_unknown_level,
-        match_rate.matches_total,
-        crime_adjusted.ucr_coverage_indicator
-    from match_rate
-    inner join crime_adjusted
-        on
-            match_rate.county_fips = crime_adjusted.county_fips
-            and match_rate.reporting_period = crime_adjusted.reporting_period
-    inner join minor_share
-        on
-            match_rate.county_fips = minor_share.county_fips
-            and match_rate.reporting_period = minor_share.reporting_period
-    inner join units
-        on match_rate.county_fips = units.unit_fips
-),
-
-correlations as (
-    -- r_12 of the match family: over the units eligible for both statistics (corr() skips pairs with a null),
-    -- 0 when fewer than 3 such units.
-    select
-        reporting_period,
-        case
-            when count(case when match_rate_is_eligible and crime_adjusted_is_eligible then 1 end) >= 3
-                then coalesce(corr(match_rate_z_score, crime_adjusted_z_score), 0.0)
-            else 0.0
-        end as r_match_family
-    from joined
-    group by reporting_period
-),
-
-with_correlations as (
-    select
-        joined.*,
-        correlations.r_match_family
-    from joined
-    inner join correlations
-        on joined.reporting_period = correlations.reporting_period
-),
-
-combined as (
-    {{ family_combination('with_correlations') }}
-),
-
-ranked as (
-    select
-        *,
-        {{ anomaly_rank() }} as anomaly_rank
-    from combined
-),
-
-with_custody as (
-    select
-        ranked.*,
+        crime_adjusted.ucr_coverage_indicator,
         custody.fiscal_year as custody_fiscal_year,
         custody.ice_detainee_adp,
         custody.ice_detainee_adp_per_10k,
@@ -124,15 +71,20 @@ with_custody as (
         custody.has_state_intake_centre,
         custody.state_intake_centres,
         custody.state_prison_capacity_per_10k,
-        custody.is_custody_explained,
         custody.custody_explanation
-    from ranked
+    from ranking
+    inner join units
+        on ranking.county_fips = units.unit_fips
+    inner join match_rate
+        on ranking.county_fips = match_rate.county_fips and ranking.reporting_period = match_rate.reporting_period
+    inner join crime_adjusted
+        on
+            ranking.county_fips = crime_adjusted.county_fips
+            and ranking.reporting_period = crime_adjusted.reporting_period
+    inner join minor_share
+        on ranking.county_fips = minor_share.county_fips and ranking.reporting_period = minor_share.reporting_period
     inner join custody
-        on ranked.county_fips = custody.unit_fips and ranked.reporting_period = custody.reporting_period
-),
-
-listed as (
-    {{ review_list_policy('with_custody') }}
+        on ranking.county_fips = custody.unit_fips and ranking.reporting_period = custody.reporting_period
 ),
 
 with_synthetic as (
