@@ -1,6 +1,6 @@
 """Deterministic national synthetic scenarios in the raw contract (docs/CONTRACT.md "Inputs").
 
-    python scripts/generate_scenarios.py --out /tmp/scenario --seed 1
+    python devtools/generate_scenarios.py --out /tmp/scenario --seed 1
     dbt build --vars '{raw_dir: /tmp/scenario}'
 
 Every county of ``seeds/reference/ref_counties.csv`` (real 2010 populations, real ACS foreign-born shares from
@@ -68,7 +68,7 @@ import pandas as pd
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from scload.rawdir import CENSUS, IDENTIFICATIONS, SPECS  # noqa: E402
+from scload.contract import CENSUS, CONTRACT, IDENTIFICATIONS, UCR  # noqa: E402
 
 REFERENCE_DIR = REPO_ROOT / "seeds" / "reference"
 RAW_SEED_DIR = REPO_ROOT / "seeds" / "raw"
@@ -91,22 +91,13 @@ DECOY_MAX_POPULATION = 5000
 SIZE_CLASSES = 5
 ANOMALY_KINDS = ("excess_match_rate", "excess_minor_share", "excess_matches_vs_crime")
 SOURCE_LABEL = "synthetic scenario (scripts/generate_scenarios.py)"
-TABLES = ("raw_sc_identifications", "raw_census_foreign_born", "raw_ucr_arrests")
+TABLES = (IDENTIFICATIONS, CENSUS, UCR)
 
-# The raw contract's columns, from the loaders' one definition of it (scload.rawdir.SPECS).
-IDENTIFICATION_COLUMNS = SPECS[IDENTIFICATIONS].column_names
-CENSUS_COLUMNS = SPECS[CENSUS].column_names
-# DuckDB type of each kind of contract column, for Parquet output (CSV is text anyway).
-PARQUET_TYPE_OF_KIND = {
-    "county": "varchar",
-    "date": "date",
-    "count": "bigint",
-    "share": "double",
-    "decimal": "double",
-    "year": "integer",
-    "text": "varchar",
-    "boolean": "boolean",
-}
+# The raw contract's columns and types, from its one definition (models/staging/_raw__sources.yml, read by
+# scload.contract): the order of the columns written, and the types of the Parquet output (CSV is text anyway).
+IDENTIFICATION_COLUMNS = CONTRACT[IDENTIFICATIONS].column_names
+CENSUS_COLUMNS = CONTRACT[CENSUS].column_names
+UCR_COLUMNS = CONTRACT[UCR].column_names
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -402,7 +393,7 @@ def ucr_tables(
             )
         )
     table = pd.concat(frames, ignore_index=True).sort_values(["county_fips", "data_year", "offense_code"])
-    return table.reset_index(drop=True), dict(zip(counties, expected, strict=True))
+    return table.reset_index(drop=True)[UCR_COLUMNS], dict(zip(counties, expected, strict=True))
 
 
 def identification_table(
@@ -560,7 +551,7 @@ def write_table(frame: pd.DataFrame, path_stem: Path, table: str, file_format: s
         frame.to_csv(path, index=False, lineterminator="\n")
         return path
     path = path_stem.with_suffix(".parquet")
-    types = {column.name: PARQUET_TYPE_OF_KIND[column.kind] for column in SPECS[table].columns}
+    types = {column.name: column.data_type for column in CONTRACT[table].columns}
     connection = duckdb.connect()
     try:
         connection.execute("set threads = 1")

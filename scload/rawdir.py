@@ -8,11 +8,18 @@ file in the same directory, then ``os.replace``). A companion table (the data-qu
 and written the same way, after every table has passed; its rows of a reloaded data year are all replaced, so that
 a warning a corrected file no longer raises disappears. After writing it warns about counties that have
 identifications but no census row, or no UCR row for any year.
+
+The columns, types, key and rules are the contract's one definition (scload.contract, read from
+models/staging/_raw__sources.yml, the same file the warehouse's staging tests read): each column is parsed by its
+type and checked by its rules, each cross-column rule's SQL ``check`` is evaluated by DuckDB as the warehouse
+evaluates it, and the rules over several rows (``ROW_SET_RULES``) are implemented here by name.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import functools
 import os
 import re
 import tempfile
@@ -25,6 +32,7 @@ import pandas as pd
 
 from scload.common import (
     LABEL_COLUMN,
+    REFERENCE_DIR,
     RULE_REQUIRED,
     WHOLE_FILE,
     Load,
@@ -39,104 +47,76 @@ from scload.common import (
     read_source,
     value_detail,
 )
+from scload.contract import CENSUS, CONTRACT, IDENTIFICATIONS, UCR, Column, ColumnRule, Table, TableRule
 from scload.errors import FILE_COLUMN, LINE_COLUMN, MAX_EXAMPLES, Example, Problems
 
-IDENTIFICATIONS = "raw_sc_identifications"
-CENSUS = "raw_census_foreign_born"
-UCR = "raw_ucr_arrests"
 UCR_QUALITY = "raw_ucr_data_quality"
 PERCENT_HINT = "the values look like a percentage; divide by 100"
+# The key rule, in the same words as the warehouse's staging test (tests/generic/raw_contract_rules.sql).
+RULE_KEY = "the key identifies one row (duplicate key; county codes mapped through ref_fips_changes)"
 BOOLEAN_TEXT = {"true": True, "t": True, "1": True, "yes": True, "false": False, "f": False, "0": False, "no": False}
 
 
 @dataclass(frozen=True)
-class Column:
-    """A contract column: its name, its kind (county, date, count, integer (signed), share, decimal, year, text,
-    boolean) and whether it is required."""
-
-    name: str
-    kind: str
-    required: bool
-
-
-@dataclass(frozen=True)
 class TableSpec:
-    """A raw table of the contract: columns in contract order, key, the column its periods are reported by, and
-    for a companion table the column whose reloaded values replace all existing rows with that value."""
+    """A table the loaders write: its contract (columns in contract order, key, rules: scload.contract), the
+    column its periods are reported by, and for a companion table the column whose reloaded values replace all
+    existing rows with that value."""
 
-    name: str
-    columns: tuple[Column, ...]
-    key: tuple[str, ...]
+    table: Table
     period: str
     replaced_by: str | None = None
 
     @property
+    def name(self) -> str:
+        return self.table.name
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self.table.columns
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return self.table.key
+
+    @property
     def column_names(self) -> list[str]:
-        return [column.name for column in self.columns]
+        return self.table.column_names
 
 
-SPECS = {
-    IDENTIFICATIONS: TableSpec(
-        IDENTIFICATIONS,
-        (
-            Column("county_fips", "county", True),
-            Column("period_start", "date", True),
-            Column("period_end", "date", True),
-            Column("submissions", "count", True),
-            Column("matches_total", "count", True),
-            Column("matches_level1", "count", False),
-            Column("matches_level2", "count", False),
-            Column("matches_level3", "count", False),
-            Column("matches_level2_3", "count", False),
-            Column("level_basis", "text", False),
-            Column("source", "text", False),
-        ),
-        ("county_fips", "period_start", "period_end"),
-        "period_end",
-    ),
-    CENSUS: TableSpec(
-        CENSUS,
-        (
-            Column("county_fips", "county", True),
-            Column("acs_vintage", "text", True),
-            Column("total_population", "count", True),
-            Column("foreign_born_share", "share", True),
-            Column("foreign_born_share_moe", "share", False),
-            Column("noncitizen_share", "share", False),
-        ),
-        ("county_fips", "acs_vintage"),
-        "acs_vintage",
-    ),
-    UCR: TableSpec(
-        UCR,
-        (
-            Column("county_fips", "county", True),
-            Column("data_year", "year", True),
-            Column("offense_code", "text", True),
-            Column("arrests", "count", True),
-            Column("coverage_indicator", "decimal", True),
-            Column("is_synthetic", "boolean", False),
-        ),
-        ("county_fips", "data_year", "offense_code"),
-        "data_year",
-    ),
-    UCR_QUALITY: TableSpec(
+def ucr_quality_table() -> Table:
+    """raw_ucr_data_quality, the UCR loader's companion table of data-quality warnings: not a raw table of the
+    contract (the warehouse does not read it), so defined here, on the contract's UCR county and year columns."""
+    ucr = CONTRACT[UCR]
+    count = ColumnRule("range", "a count, not negative", min_value=0)
+    return Table(
         UCR_QUALITY,
         (
-            Column("county_fips", "county", True),
-            Column("data_year", "year", True),
-            Column("rule", "text", True),
-            Column("source_fips", "text", True),
-            Column("total_code", "text", True),
-            Column("total_value", "count", True),
-            Column("parts_sum", "count", True),
-            Column("gap", "integer", True),
-            Column("action", "text", True),
+            ucr.column("county_fips"),
+            ucr.column("data_year"),
+            Column("rule", "varchar", True),
+            Column("source_fips", "varchar", True),
+            Column("total_code", "varchar", True),
+            Column("total_value", "bigint", True, (count,)),
+            Column("parts_sum", "bigint", True, (count,)),
+            Column("gap", "bigint", True),
+            Column("action", "varchar", True),
         ),
         ("county_fips", "data_year", "rule", "source_fips"),
-        "data_year",
-        replaced_by="data_year",
-    ),
+        (
+            TableRule(
+                "gap_is_total_minus_parts", "gap", "gap = total_value - parts_sum", "gap = total_value - parts_sum"
+            ),
+        ),
+    )
+
+
+# The raw tables of the contract (its one definition: scload.contract), and the UCR loader's companion table.
+SPECS = {
+    IDENTIFICATIONS: TableSpec(CONTRACT[IDENTIFICATIONS], "period_end"),
+    CENSUS: TableSpec(CONTRACT[CENSUS], "acs_vintage"),
+    UCR: TableSpec(CONTRACT[UCR], "data_year"),
+    UCR_QUALITY: TableSpec(ucr_quality_table(), "data_year", replaced_by="data_year"),
 }
 
 
@@ -204,41 +184,39 @@ def parse_raw(
             rows[column.name] = ""
     rows[LABEL_COLUMN] = "county " + rows["county_fips"]
     typed = rows[[FILE_COLUMN, LINE_COLUMN, LABEL_COLUMN]].copy()
-    typed["county_fips"], mapping_note = map_county_codes(
-        problems, rows, rows["county_fips"].fillna(""), "county_fips", reference, exact=True
-    )
-    for column in spec.columns[1:]:
-        typed[column.name] = parse_raw_column(problems, rows, column)
+    mapping_note: list[str] = []
+    for column in spec.columns:
+        if column.kind == "county":
+            codes = rows[column.name].fillna("")
+            typed[column.name], note = map_county_codes(problems, rows, codes, column.name, reference, exact=True)
+            mapping_note += note
+        else:
+            typed[column.name] = parse_raw_column(problems, rows, column)
     problems.raise_if_any()
     return typed[[*spec.column_names, FILE_COLUMN, LINE_COLUMN, LABEL_COLUMN]], mapping_note
 
 
 def parse_raw_column(problems: Problems, rows: pd.DataFrame, column: Column) -> pd.Series:
-    """One contract column (other than county_fips) of a raw file, parsed by its kind; violations recorded in
-    ``problems``."""
+    """One contract column (other than a county code) of a raw file, parsed by its kind (``Column.kind``, from
+    its contract type); violations recorded in ``problems``."""
     text = rows[column.name].fillna("")
     empty = text == ""
-    if column.required and column.kind in {"date", "year", "text", "boolean"}:
-        problems.add_rows(column.name, RULE_REQUIRED, rows[empty], value_detail(column.name))
     if column.kind == "count":
         return parse_counts(problems, rows, column.name, column.required)
+    if column.kind == "decimal":
+        return parse_decimals(problems, rows, column.name, column.required)
+    if column.required:
+        problems.add_rows(column.name, RULE_REQUIRED, rows[empty], value_detail(column.name))
     if column.kind == "integer":
         valid = text.str.fullmatch(r"-?\d+")
-        problems.add_rows(column.name, RULE_REQUIRED, rows[empty], value_detail(column.name))
         problems.add_rows(column.name, "a whole number", rows[~empty & ~valid], value_detail(column.name))
         return pd.to_numeric(text.where(valid), errors="coerce").astype("Int64")
-    if column.kind in {"share", "decimal"}:
-        return parse_decimals(problems, rows, column.name, column.required)
     if column.kind == "date":
         dates = text.map(iso_date)
         problems.add_rows(
             column.name, "a date is ISO YYYY-MM-DD", rows[~empty & dates.isna()], value_detail(column.name)
         )
         return dates
-    if column.kind == "year":
-        valid = text.str.fullmatch(r"\d{4}")
-        problems.add_rows(column.name, "a year is 4 digits", rows[~empty & ~valid], value_detail(column.name))
-        return pd.to_numeric(text.where(valid), errors="coerce").astype("Int64")
     if column.kind == "boolean":
         flags = text.str.lower().map(BOOLEAN_TEXT)
         problems.add_rows(column.name, "true or false", rows[~empty & flags.isna()], value_detail(column.name))
@@ -272,18 +250,21 @@ def merge(existing: pd.DataFrame, new: pd.DataFrame, spec: TableSpec, reloaded_v
 
 
 def validate(rows: pd.DataFrame, spec: TableSpec, reference: Reference) -> None:
-    """Every rule of the contract on the merged table (keys unique, ranges, the table's own rules); raises
-    ``InputError`` naming each rule broken, with rows from the input file(s) and the existing raw file."""
+    """Every rule of the contract on the merged table: the key, each column's rules and the table's rules, as
+    the contract's definition states them (scload.contract); raises ``InputError`` naming each rule broken, with
+    rows from the input file(s) and the existing raw file."""
     problems = Problems(spec.name)
-    check_unique(problems, rows, list(spec.key), ", ".join(spec.key), "the key identifies one row (duplicate key)")
-    if spec.name == IDENTIFICATIONS:
-        validate_identifications(problems, rows)
-    elif spec.name == CENSUS:
-        validate_census(problems, rows)
-    elif spec.name == UCR:
-        validate_ucr(problems, rows, reference)
-    else:
-        validate_ucr_quality(problems, rows)
+    check_unique(problems, rows, list(spec.key), ", ".join(spec.key), RULE_KEY)
+    for column in spec.columns:
+        check_column(problems, rows, spec.table, column, reference)
+    checks = [rule for rule in spec.table.rules if rule.check is not None]
+    broken = rows_breaking(rows, spec.table, [rule.check for rule in checks if rule.check is not None])
+    for rule, breaks in zip(checks, broken, strict=True):
+        shown = spec.table.referenced_columns(rule.check or "")
+        problems.add_rows(rule.column, rule.description, rows[breaks], show(*shown))
+    for rule in spec.table.rules:
+        if rule.check is None:
+            ROW_SET_RULES[rule.name](problems, rows, rule)
     problems.raise_if_any()
 
 
@@ -298,45 +279,69 @@ def show(*columns: str) -> Callable[[pd.Series], str]:
     return describe
 
 
-def validate_identifications(problems: Problems, rows: pd.DataFrame) -> None:
-    """raw_sc_identifications: period order, matches <= submissions, level parts <= total, one level scheme,
-    level_basis values, and no overlapping intervals of one county."""
-    starts_after_end = rows["period_start"] > rows["period_end"]
-    problems.add_rows(
-        "period_start", "period_start <= period_end", rows[starts_after_end], show("period_start", "period_end")
-    )
-    problems.add_rows(
-        "matches_total",
-        "matches_total <= submissions",
-        rows[(rows["matches_total"] > rows["submissions"]).fillna(False)],
-        show("submissions", "matches_total"),
-    )
-    levels = ["matches_level1", "matches_level2", "matches_level3", "matches_level2_3"]
-    level_sum = rows[levels].fillna(0).sum(axis=1)
-    problems.add_rows(
-        "matches_level1 + matches_level2 + matches_level3 + matches_level2_3",
-        "level parts <= matches_total",
-        rows[(level_sum > rows["matches_total"]).fillna(False)],
-        show("matches_total", *levels),
-    )
-    both = rows["matches_level2_3"].notna() & (rows["matches_level2"].notna() | rows["matches_level3"].notna())
-    problems.add_rows(
-        "matches_level2_3",
-        "either matches_level2 and matches_level3 or matches_level2_3, not both",
-        rows[both],
-        show(*levels),
-    )
-    basis = rows["level_basis"]
-    problems.add_rows(
-        "level_basis",
-        "level_basis is charge or conviction",
-        rows[basis.notna() & ~basis.isin(["charge", "conviction"])],
-        show("level_basis"),
-    )
-    check_overlaps(problems, rows)
+def check_column(problems: Problems, rows: pd.DataFrame, table: Table, column: Column, reference: Reference) -> None:
+    """A column's contract rules: a required value is there, and each rule of the column (scload.contract)."""
+    values = rows[column.name]
+    if column.required:
+        problems.add_rows(column.name, RULE_REQUIRED, rows[values.isna()], show(column.name))
+    for rule in column.rules:
+        text = rule.text(column.name)
+        hint = ""
+        if rule.kind == "county_code":
+            broken = values.notna() & ~values.isin(list(reference.county_names))
+        elif rule.kind == "accepted_values":
+            broken = values.notna() & ~values.isin(list(rule.values))
+        elif rule.kind == "in_reference":
+            allowed = reference_values(rule.reference_table or "", rule.reference_column or "")
+            broken = values.notna() & ~values.isin(list(allowed))
+            hint = f"the values of {rule.reference_table}.{rule.reference_column}: " + " ".join(allowed)
+        elif rule.kind == "range":
+            broken = pd.Series(False, index=rows.index)
+            if rule.min_value is not None:
+                broken |= (values < rule.min_value).fillna(False).astype(bool)
+            if rule.max_value is not None:
+                broken |= (values > rule.max_value).fillna(False).astype(bool)
+            if rule.min_value == 0 and rule.max_value == 1 and looks_like_percentages(values):
+                text += " (looks like a percentage)"
+                hint = PERCENT_HINT
+        else:
+            (broken,) = rows_breaking(rows, table, [rule.check or ""])
+        problems.add_rows(column.name, text, rows[broken], show(column.name), hint)
 
 
-def check_overlaps(problems: Problems, rows: pd.DataFrame) -> None:
+def looks_like_percentages(values: pd.Series) -> bool:
+    """Shares given as percentages: some above 1, none above 100 or below 0."""
+    return bool((values > 1).any() and values.max() <= 100 and (values >= 0).all())
+
+
+@functools.cache
+def reference_values(table: str, column: str) -> tuple[str, ...]:
+    """The values of ``column`` in the reference seed ``seeds/reference/<table>.csv``, in the seed's order."""
+    with (REFERENCE_DIR / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+        return tuple(row[column] for row in csv.DictReader(handle))
+
+
+def rows_breaking(rows: pd.DataFrame, table: Table, checks: list[str]) -> list[pd.Series]:
+    """For each SQL ``check`` (a boolean on the raw column names, as the definition states it), which rows break
+    it (null passes). Evaluated by DuckDB, as the warehouse evaluates it: on the rows written as the raw CSV and
+    cast to the contract types."""
+    if not checks or rows.empty:
+        return [pd.Series(False, index=rows.index) for _ in checks]
+    names = sorted({name for check in checks for name in table.referenced_columns(check)}, key=table.column_names.index)
+    text = pd.DataFrame({name: column_text(rows[name], table.column(name).data_type).to_numpy() for name in names})
+    typed = ", ".join(
+        f'try_cast(nullif("{name}", \'\') as {table.column(name).data_type}) as "{name}"' for name in names
+    )
+    broken = ", ".join(f"not coalesce(({check}), true) as broken_{index}" for index, check in enumerate(checks))
+    with duckdb.connect() as connection:
+        connection.register("text_rows", text)
+        result = connection.execute(
+            f"with contract_rows as (select {typed} from text_rows) select {broken} from contract_rows"
+        ).fetchnumpy()
+    return [pd.Series(result[f"broken_{index}"], index=rows.index).astype(bool) for index in range(len(checks))]
+
+
+def check_overlaps(problems: Problems, rows: pd.DataFrame, rule: TableRule) -> None:
     """Intervals of one county do not overlap: sorted by start, a row may not start on or before the latest end
     of the county's earlier rows. Each example names both rows (file and line)."""
     ordered = rows.sort_values(["county_fips", "period_start", "period_end"], kind="stable").reset_index(drop=True)
@@ -361,73 +366,22 @@ def check_overlaps(problems: Problems, rows: pd.DataFrame) -> None:
         "load the cumulative ICE snapshots of one county together (python -m scload ice OLDER NEWER "
         "--as-of ... --as-of ...) so that the later ones become flows, or remove the old rows from the raw file"
     )
-    rule = "intervals of one county do not overlap"
-    problems.add_examples("period_start, period_end", rule, examples, len(overlapping), hint)
+    problems.add_examples(rule.column, rule.description, examples, len(overlapping), hint)
 
 
-def validate_census(problems: Problems, rows: pd.DataFrame) -> None:
-    """raw_census_foreign_born: vintage shape, population > 0, shares within 0..1 (a column that looks like
-    percentages says so), noncitizen share <= foreign-born share."""
-    vintage = rows["acs_vintage"].fillna("")
-    parts = vintage.str.extract(r"^(\d{4})-(\d{4})$").astype("float")
-    five_year = (parts[1] - parts[0]) == 4
-    problems.add_rows("acs_vintage", "acs_vintage is YYYY-YYYY, a 5-year span", rows[~five_year], show("acs_vintage"))
-    problems.add_rows(
-        "total_population",
-        "total_population > 0",
-        rows[(rows["total_population"] <= 0).fillna(False)],
-        show("total_population"),
-    )
-    for name in ("foreign_born_share", "foreign_born_share_moe", "noncitizen_share"):
-        share = rows[name]
-        outside = (share < 0) | (share > 1)
-        looks_like_percent = bool((share > 1).any() and share.max() <= 100 and (share >= 0).all())
-        hint = PERCENT_HINT if looks_like_percent else ""
-        rule = f"{name} is a share from 0 to 1" + (" (looks like a percentage)" if looks_like_percent else "")
-        problems.add_rows(name, rule, rows[outside.fillna(False)], show(name), hint)
-    above = (rows["noncitizen_share"] > rows["foreign_born_share"]).fillna(False)
-    problems.add_rows(
-        "noncitizen_share",
-        "noncitizen_share <= foreign_born_share",
-        rows[above],
-        show("noncitizen_share", "foreign_born_share"),
-    )
-
-
-def validate_ucr(problems: Problems, rows: pd.DataFrame, reference: Reference) -> None:
-    """raw_ucr_arrests: offense codes of ref_ucr_offense_classes, coverage 0..100 and one coverage value per
-    county-year."""
-    problems.add_rows(
-        "offense_code",
-        "offense_code is a code of ref_ucr_offense_classes",
-        rows[~rows["offense_code"].isin(list(reference.offense_codes))],
-        show("offense_code"),
-        "codes are the UCR county-file names: " + " ".join(reference.offense_codes),
-    )
-    coverage = rows["coverage_indicator"]
-    problems.add_rows(
-        "coverage_indicator",
-        "coverage_indicator is from 0 to 100",
-        rows[((coverage < 0) | (coverage > 100)).fillna(False)],
-        show("coverage_indicator"),
-    )
+def check_one_coverage_per_county_year(problems: Problems, rows: pd.DataFrame, rule: TableRule) -> None:
+    """The coverage indicator is the county-year's: the same on every offense row of a county and data year."""
     distinct = rows.groupby(["county_fips", "data_year"])["coverage_indicator"].transform("nunique")
     problems.add_rows(
-        "coverage_indicator",
-        "one coverage_indicator per county and data_year (the same on every offense row)",
-        rows[distinct > 1],
-        show("data_year", "offense_code", "coverage_indicator"),
+        rule.column, rule.description, rows[distinct > 1], show("data_year", "offense_code", "coverage_indicator")
     )
 
 
-def validate_ucr_quality(problems: Problems, rows: pd.DataFrame) -> None:
-    """raw_ucr_data_quality: gap = total_value - parts_sum."""
-    problems.add_rows(
-        "gap",
-        "gap = total_value - parts_sum",
-        rows[(rows["gap"] != rows["total_value"] - rows["parts_sum"]).fillna(False)],
-        show("rule", "total_value", "parts_sum", "gap"),
-    )
+# The contract's rules over several rows (a `test`, not a row-by-row `check`, in the definition), by name.
+ROW_SET_RULES: dict[str, Callable[[Problems, pd.DataFrame, TableRule], None]] = {
+    "intervals_do_not_overlap": check_overlaps,
+    "coverage_same_on_every_row_of_a_county_year": check_one_coverage_per_county_year,
+}
 
 
 def text_value(value: object) -> str:
@@ -444,16 +398,16 @@ def text_value(value: object) -> str:
     return str(value)
 
 
-def column_text(values: pd.Series, kind: str) -> pd.Series:
-    """A contract column as written in a raw CSV (see ``text_value``), vectorised by the column's kind."""
-    if kind in {"count", "integer", "year"}:
+def column_text(values: pd.Series, data_type: str) -> pd.Series:
+    """A contract column as written in a raw CSV (see ``text_value``), vectorised by the column's contract type."""
+    if data_type in {"bigint", "integer"}:
         return values.astype("Int64").astype("string").fillna("")
-    if kind in {"share", "decimal"}:
+    if data_type == "double":
         return values.astype("float64").map(lambda number: "" if pd.isna(number) else repr(float(number)))
-    if kind == "boolean":
+    if data_type == "boolean":
         return values.astype("boolean").map({True: "true", False: "false"}).fillna("")
-    if kind == "date":
-        return values.map(lambda date: date.isoformat())
+    if data_type == "date":
+        return values.map(lambda date: "" if date is None or pd.isna(date) else date.isoformat())
     return values.astype("string").fillna("")
 
 
@@ -469,7 +423,7 @@ def write_csv(path: Path, rows: pd.DataFrame, spec: TableSpec) -> None:
     directory, then ``os.replace``; UTF-8, LF, empty field for null. The file keeps the old file's permissions,
     or gets those of a newly created file."""
     ordered = rows.sort_values(list(spec.key), kind="stable")
-    text = pd.DataFrame({column.name: column_text(ordered[column.name], column.kind) for column in spec.columns})
+    text = pd.DataFrame({column.name: column_text(ordered[column.name], column.data_type) for column in spec.columns})
     temporary: Path | None = None
     try:
         with tempfile.NamedTemporaryFile(

@@ -3,9 +3,12 @@
     selected by name: an absent optional column is null, an absent required one stops the run with a message
     naming the table, the file's directory and the column. Every row also says where it came from
     (`source_file`, `source_line_number`: the line in a CSV file counting the header as line 1, or the row in a
-    Parquet file), so that a broken rule can point at the line to fix. -#}
+    Parquet file), so that a broken rule can point at the line to fix. The columns and their types come from the
+    contract's one definition, the `raw` source (macro raw_contract); the source is named here so that the
+    lineage shows it as the staging model's input, whichever way the table comes. -#}
 {% macro raw_table(name) -%}
     {%- set raw_dir = var('raw_dir') -%}
+    {%- do source('raw', name) -%}
     {%- set contract = raw_table_columns(name) -%}
     {%- if not raw_dir -%}
         {%- set reader = ref(name) -%}

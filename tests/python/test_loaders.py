@@ -32,40 +32,18 @@ from loader_fixtures import (
 )
 
 from scload.__main__ import run
+from scload.contract import CENSUS, CONTRACT, IDENTIFICATIONS, UCR
 from scload.errors import InputError
+from scload.rawdir import SPECS, UCR_QUALITY
 from scload.ucr import largest_remainder
 
-IDENTIFICATIONS = "raw_sc_identifications"
-CENSUS = "raw_census_foreign_born"
-UCR = "raw_ucr_arrests"
-UCR_QUALITY = "raw_ucr_data_quality"
-QUALITY_HEADER = [
-    "county_fips",
-    "data_year",
-    "rule",
-    "source_fips",
-    "total_code",
-    "total_value",
-    "parts_sum",
-    "gap",
-    "action",
-]
+# The raw tables' columns, from the contract's one definition (scload.contract); the companion table's from scload.
+IDENTIFICATION_HEADER = CONTRACT[IDENTIFICATIONS].column_names
+CENSUS_HEADER = CONTRACT[CENSUS].column_names
+QUALITY_HEADER = SPECS[UCR_QUALITY].column_names
 MARCH = "ICE IDENT/IAFIS statistics as of 2012-03-31 (ice_march.csv)"
 AUGUST = "ICE IDENT/IAFIS statistics as of 2012-08-31 (ice_august.csv)"
 FLOW = f"{AUGUST} minus as of 2012-03-31 (ice_march.csv)"
-IDENTIFICATION_HEADER = [
-    "county_fips",
-    "period_start",
-    "period_end",
-    "submissions",
-    "matches_total",
-    "matches_level1",
-    "matches_level2",
-    "matches_level3",
-    "matches_level2_3",
-    "level_basis",
-    "source",
-]
 MARCH_ROWS = [
     ["01001", "2011-04-26", "2012-03-31", "2500", "10", "1", "", "", "9", "", MARCH],
     ["01003", "2011-04-26", "2012-03-31", "12000", "300", "50", "", "", "250", "", MARCH],
@@ -112,14 +90,7 @@ def expected_census(vintage: str) -> list[list[object]]:
 def assert_census(raw_dir: Path, expected: list[list[object]]) -> None:
     """The census CSV has exactly ``expected`` (header checked; shares and MOEs to 1e-12)."""
     rows = written(raw_dir, CENSUS)
-    assert rows[0] == [
-        "county_fips",
-        "acs_vintage",
-        "total_population",
-        "foreign_born_share",
-        "foreign_born_share_moe",
-        "noncitizen_share",
-    ]
+    assert rows[0] == CENSUS_HEADER
     assert len(rows) - 1 == len(expected)
     for row, want in zip(rows[1:], expected, strict=True):
         assert row[:3] == want[:3]

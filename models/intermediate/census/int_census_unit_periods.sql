@@ -4,6 +4,10 @@ foreign_born as (
     select * from {{ ref('stg_census__foreign_born') }}
 ),
 
+county_code_map as (
+    select * from {{ ref('int_county_code_map') }}
+),
+
 county_units as (
     select * from {{ ref('int_county_units') }}
 ),
@@ -12,19 +16,33 @@ periods as (
     select * from {{ ref('int_reporting_periods') }}
 ),
 
+county_foreign_born as (
+    -- Each row on the 2010 county its code stands for (int_county_code_map, where county codes are mapped).
+    select
+        county_code_map.county_fips,
+        foreign_born.acs_vintage,
+        foreign_born.acs_end_year,
+        foreign_born.total_population,
+        foreign_born.foreign_born_share,
+        foreign_born.foreign_born_share_moe
+    from foreign_born
+    inner join county_code_map
+        on foreign_born.source_county_fips = county_code_map.source_county_fips
+),
+
 vintage_candidates as (
     select
         periods.reporting_period,
-        foreign_born.county_fips,
-        foreign_born.acs_vintage,
-        foreign_born.total_population,
-        foreign_born.foreign_born_share,
-        foreign_born.foreign_born_share_moe,
+        county_foreign_born.county_fips,
+        county_foreign_born.acs_vintage,
+        county_foreign_born.total_population,
+        county_foreign_born.foreign_born_share,
+        county_foreign_born.foreign_born_share_moe,
         row_number() over (
-            partition by periods.reporting_period, foreign_born.county_fips
-            order by {{ vintage_preference('foreign_born.acs_end_year', 'periods.period_year') }}
+            partition by periods.reporting_period, county_foreign_born.county_fips
+            order by {{ vintage_preference('county_foreign_born.acs_end_year', 'periods.period_year') }}
         ) as vintage_rank
-    from foreign_born
+    from county_foreign_born
     cross join periods
 ),
 

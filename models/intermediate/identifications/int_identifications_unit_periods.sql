@@ -4,6 +4,10 @@ identifications as (
     select * from {{ ref('stg_ice__identifications') }}
 ),
 
+county_code_map as (
+    select * from {{ ref('int_county_code_map') }}
+),
+
 county_units as (
     select * from {{ ref('int_county_units') }}
 ),
@@ -12,61 +16,78 @@ periods as (
     select * from {{ ref('int_reporting_periods') }}
 ),
 
+county_identifications as (
+    -- Each row on the 2010 county its code stands for (int_county_code_map, where county codes are mapped).
+    select
+        county_code_map.county_fips,
+        identifications.period_start_date,
+        identifications.period_end_date,
+        identifications.submissions,
+        identifications.matches_total,
+        identifications.matches_level1,
+        identifications.matches_level2,
+        identifications.matches_level3,
+        identifications.matches_level2_3
+    from identifications
+    inner join county_code_map
+        on identifications.source_county_fips = county_code_map.source_county_fips
+),
+
 submissions_before_activation as (
     -- ICE reports only activated jurisdictions: a row with submissions that ends before the reference activation
     -- date proves the reference late, so exposure counts from that row's start instead. A row that only
     -- overlaps the activation date is clipped to it (a county activated mid-quarter).
     select
-        identifications.county_fips,
-        min(identifications.period_start_date) as first_submission_start_date
-    from identifications
+        county_identifications.county_fips,
+        min(county_identifications.period_start_date) as first_submission_start_date
+    from county_identifications
     inner join county_units
-        on identifications.county_fips = county_units.county_fips
+        on county_identifications.county_fips = county_units.county_fips
     where
-        identifications.submissions > 0
-        and identifications.period_end_date < county_units.activation_date
-    group by identifications.county_fips
+        county_identifications.submissions > 0
+        and county_identifications.period_end_date < county_units.activation_date
+    group by county_identifications.county_fips
 ),
 
 rows_in_window as (
     select
         periods.reporting_period,
         county_units.unit_fips,
-        identifications.period_start_date,
-        identifications.period_end_date,
-        identifications.submissions,
-        identifications.matches_total,
-        identifications.matches_level1,
-        identifications.matches_level3,
+        county_identifications.period_start_date,
+        county_identifications.period_end_date,
+        county_identifications.submissions,
+        county_identifications.matches_total,
+        county_identifications.matches_level1,
+        county_identifications.matches_level3,
         coalesce(
-            identifications.matches_level2_3,
-            identifications.matches_level2 + identifications.matches_level3
+            county_identifications.matches_level2_3,
+            county_identifications.matches_level2 + county_identifications.matches_level3
         ) as matches_level2_3,
-        identifications.matches_level1 is not null
+        county_identifications.matches_level1 is not null
         and (
-            identifications.matches_level2_3 is not null
-            or (identifications.matches_level2 is not null and identifications.matches_level3 is not null)
+            county_identifications.matches_level2_3 is not null
+            or (county_identifications.matches_level2 is not null and county_identifications.matches_level3 is not null)
         ) as has_level_data,
-        identifications.matches_level1 is not null
-        and identifications.matches_level2 is not null
-        and identifications.matches_level3 is not null as has_split_levels,
+        county_identifications.matches_level1 is not null
+        and county_identifications.matches_level2 is not null
+        and county_identifications.matches_level3 is not null as has_split_levels,
         -- Exposure counts only days after activation: a row may start before the county was switched on.
         greatest(
             0,
             {{ days_between(
-                'greatest(identifications.period_start_date, coalesce(submissions_before_activation.first_submission_start_date, county_units.activation_date, identifications.period_start_date))',
-                'identifications.period_end_date'
+                'greatest(county_identifications.period_start_date, coalesce(submissions_before_activation.first_submission_start_date, county_units.activation_date, county_identifications.period_start_date))',
+                'county_identifications.period_end_date'
             ) }} + 1
         ) as exposure_days
-    from identifications
+    from county_identifications
     inner join periods
         on
-            identifications.period_end_date >= periods.window_start_date
-            and identifications.period_end_date <= periods.quarter_end_date
+            county_identifications.period_end_date >= periods.window_start_date
+            and county_identifications.period_end_date <= periods.quarter_end_date
     inner join county_units
-        on identifications.county_fips = county_units.county_fips
+        on county_identifications.county_fips = county_units.county_fips
     left join submissions_before_activation
-        on identifications.county_fips = submissions_before_activation.county_fips
+        on county_identifications.county_fips = submissions_before_activation.county_fips
 ),
 
 final as (

@@ -4,13 +4,8 @@ source as (
     select * from {{ raw_table('raw_census_foreign_born') }}
 ),
 
-fips_changes as (
-    select * from {{ ref('stg_reference__fips_changes') }}
-),
-
 renamed as (
     select
-        {{ mapped_county_fips('cast(source.county_fips as ' ~ dbt.type_string() ~ ')') }} as county_fips,
         cast(source.county_fips as {{ dbt.type_string() }}) as source_county_fips,
         cast(source.acs_vintage as {{ dbt.type_string() }}) as acs_vintage,
         {{ try_parse('left(source.acs_vintage, 4)', 'integer') }} as acs_start_year,
@@ -23,8 +18,6 @@ renamed as (
         source.source_file,
         source.source_line_number
     from source
-    left join fips_changes
-        on cast(source.county_fips as {{ dbt.type_string() }}) = fips_changes.source_fips
 )
 
 select * from renamed

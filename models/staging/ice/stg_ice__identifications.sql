@@ -4,13 +4,8 @@ source as (
     select * from {{ raw_table('raw_sc_identifications') }}
 ),
 
-fips_changes as (
-    select * from {{ ref('stg_reference__fips_changes') }}
-),
-
 renamed as (
     select
-        {{ mapped_county_fips('cast(source.county_fips as ' ~ dbt.type_string() ~ ')') }} as county_fips,
         cast(source.county_fips as {{ dbt.type_string() }}) as source_county_fips,
         {{ parse_raw('raw_sc_identifications', 'period_start') }} as period_start_date,
         {{ parse_raw('raw_sc_identifications', 'period_end') }} as period_end_date,
@@ -26,8 +21,6 @@ renamed as (
         source.source_file,
         source.source_line_number
     from source
-    left join fips_changes
-        on cast(source.county_fips as {{ dbt.type_string() }}) = fips_changes.source_fips
 )
 
 select * from renamed
