@@ -64,13 +64,13 @@ def command_run(arguments: argparse.Namespace) -> int:
     dbt_vars = {**given, **({"raw_dir": str(raw_dir)} if raw_dir else {})}
     vars_arguments = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
     (TARGET / "run_results.json").unlink(missing_ok=True)  # a failure report shows this run's results only
-    built = dbt.run(["build", *vars_arguments], database, history)
+    built = dbt.run(["build", *vars_arguments], database, history, target_path=TARGET)
     if built.returncode != 0:
         report_failures(database, TARGET)
         release = current_release(published_dir)
         kept = f"the published copy of {release['released_at']} is untouched" if release else "nothing was published"
         return fail(f"dbt build failed; nothing new was published ({kept}: {published_dir}).", built.returncode)
-    docs = dbt.run(["docs", "generate", "--static", *vars_arguments], database, history)
+    docs = dbt.run(["docs", "generate", "--static", *vars_arguments], database, history, target_path=TARGET)
     if docs.returncode != 0:
         return fail("dbt docs generate failed (see above); nothing new was published.", docs.returncode)
     about = {"data": data_description(raw_dir), "vars": {**dbt.project_vars(), **given}}

@@ -18,9 +18,23 @@
     From |x| of about 37.52 on, Φ(−|x|) is below the smallest normal double: the result is then a subnormal
     number, right to about its spacing (4.9e-324) rather than to 1e-15 relative; beyond |x| = 38.5, where
     Φ(−|x|) < 1.5e-324 rounds to zero, it is exactly 0.0.
-    Plain arithmetic, abs, floor and exp only, so the SQL runs on any engine. `x` must be a column or a
-    parenthesised expression: it is repeated (about 65 times). -#}
+    Plain arithmetic, abs, floor and exp only, so the SQL runs on any engine. Where the engine can hold it as a
+    function of its own (DuckDB: a SQL macro created at the start of every run, macros/functions/), a call is
+    written instead of the expression (create_sql_functions). -#}
 {% macro normal_lower_tail(x) -%}
+    {{ return(adapter.dispatch('normal_lower_tail', 'sc_monitoring')(x)) }}
+{%- endmacro %}
+
+{% macro default__normal_lower_tail(x) -%}
+    {{ normal_lower_tail_expression(x) }}
+{%- endmacro %}
+
+{% macro duckdb__normal_lower_tail(x) -%}
+    sc_normal_lower_tail({{ x }})
+{%- endmacro %}
+
+{#- The expression itself. `x` must be a column or a parenthesised expression: it is repeated (about 65 times). -#}
+{% macro normal_lower_tail_expression(x) -%}
     {#- Coefficients in Horner order, highest power first (Cody's names in brackets); B, D and Q are monic. -#}
     {%- set a_coefficients = [
         '1.85777706184603153e-1', '3.16112374387056560e0', '1.13864154151050156e2',

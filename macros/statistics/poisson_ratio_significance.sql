@@ -4,6 +4,19 @@
     'Low (0.001)', 'High (0.025)', 'Low (0.025)', 'Not significant'. No overdispersion: it shows what a plain
     Poisson test would call significant, beside the overdispersion-adjusted z. -#}
 {% macro poisson_ratio_significance(observed, expected) -%}
+    {{ return(adapter.dispatch('poisson_ratio_significance', 'sc_monitoring')(observed, expected)) }}
+{%- endmacro %}
+
+{% macro default__poisson_ratio_significance(observed, expected) -%}
+    {{ poisson_ratio_significance_expression(observed, expected) }}
+{%- endmacro %}
+
+{#- DuckDB holds it as a SQL macro of its own (create_sql_functions), so a call is written. -#}
+{% macro duckdb__poisson_ratio_significance(observed, expected) -%}
+    sc_poisson_ratio_significance({{ observed }}, {{ expected }})
+{%- endmacro %}
+
+{% macro poisson_ratio_significance_expression(observed, expected) -%}
     {#- Exact: the lower limit of O exceeds E iff P(X >= O | E) < α, and the upper limit falls below E iff
         P(X <= O | E) < α; with O < 10 both tails are finite sums of at most ten terms. -#}
     {%- set lower_tail_terms = [] -%}

@@ -7,11 +7,12 @@
       4. whether the statistic enters the rank: eligible, and not resting on synthetic inputs unless
          rank_synthetic_inputs;
       5. the Poisson–gamma shrunken ratio, funnel limits at the unit's size, exact mid-p when E < 20 and the
-         plain-Poisson significance label (no overdispersion) for comparison.
+         plain-Poisson significance label (no overdispersion) for comparison; left out with `for_ranking`, when
+         only the ranking is wanted (the sensitivity alternatives).
     `relation` has one row per unit (`county_fips`) and `reporting_period` with `observed`, `expected_basis`
     (E before calibration), `trials` (n, for 'arcsine_share'; may be null otherwise), `invalid_reason` (null when
     valid) and `uses_synthetic_inputs`. The method's choices are arguments whose defaults are the vars, so that a
-    sensitivity model can score the same inputs another way. -#}
+    sensitivity model can score the same inputs another way; `min_expected` may be a number or a column. -#}
 {% macro score_statistic(
     relation,
     transform,
@@ -19,7 +20,8 @@
     min_expected=none,
     tau2_method=none,
     rank_synthetic_inputs=none,
-    fdr_level=none
+    fdr_level=none,
+    for_ranking=false
 ) -%}
     {%- set min_expected = var('min_expected') if min_expected is none else min_expected -%}
     {%- set rank_synthetic_inputs = var('rank_synthetic_inputs') if rank_synthetic_inputs is none else rank_synthetic_inputs -%}
@@ -83,7 +85,16 @@
 
     scored as (
         {{ overdispersion_scores('stabilised', tau2_method=tau2_method) }}
-    ),
+    )
+    {%- set ranked = 'is_eligible and ' ~ ('true' if rank_synthetic_inputs else 'not coalesce(uses_synthetic_inputs, false)') %}
+    {%- if for_ranking %}
+
+    select
+        *,
+        coalesce(q_value < {{ fdr_level }}, false) as is_significant,
+        {{ ranked }} as is_ranked
+    from scored
+    {%- else %},
 
     shrunk as (
         {{ poisson_gamma_shrinkage('scored') }}
@@ -104,6 +115,7 @@
         case when expected < 20 then {{ poisson_mid_p('observed', 'expected') }} end as p_value_exact,
         {{ poisson_ratio_significance('observed', 'expected') }} as poisson_significance,
         coalesce(q_value < {{ fdr_level }}, false) as is_significant,
-        is_eligible and {{ 'true' if rank_synthetic_inputs else 'not coalesce(uses_synthetic_inputs, false)' }} as is_ranked
+        {{ ranked }} as is_ranked
     from shrunk
+    {%- endif %}
 {%- endmacro %}

@@ -3,11 +3,18 @@
     `trials` (n, statistic 3), `uses_synthetic_inputs` and `invalid_reason` (the first input that is missing or not
     positive, in the order of the ineligible reasons). The one definition the statistic marts, the single-quarter
     statistics and the sensitivity alternatives share; `foreign_born_share` names the column of F to use (the
-    other-ACS-vintage alternative passes another). Feeds score_statistic. -#}
-{% macro statistic_definition(number, inputs, foreign_born_share='foreign_born_share') -%}
+    other-ACS-vintage alternative passes another); `period` the column that groups the units (the sensitivity
+    alternatives pass one that carries the alternative); `carry` lists further columns to pass on. Feeds
+    score_statistic. -#}
+{% macro statistic_definition(
+    number, inputs, foreign_born_share='foreign_born_share', carry=[], period='reporting_period'
+) -%}
     select
         unit_fips as county_fips,
-        reporting_period,
+        {{ period }} as reporting_period,
+        {%- for column in carry %}
+            {{ column }},
+        {%- endfor %}
         {%- if number == 1 %}
             matches_total as observed,
             submissions * {{ foreign_born_share }} as expected_basis,

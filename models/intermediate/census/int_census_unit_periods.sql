@@ -47,6 +47,7 @@ vintage_candidates as (
 ),
 
 members as (
+    -- The vintage the period takes and, for the sensitivity alternative, the next one (the "other" vintage).
     select
         periods.reporting_period,
         county_units.unit_fips,
@@ -54,7 +55,10 @@ members as (
         chosen.acs_vintage,
         chosen.total_population,
         chosen.foreign_born_share,
-        chosen.foreign_born_share_moe
+        chosen.foreign_born_share_moe,
+        other.acs_vintage as other_acs_vintage,
+        coalesce(other.total_population, chosen.total_population) as other_total_population,
+        coalesce(other.foreign_born_share, chosen.foreign_born_share) as other_foreign_born_share
     from county_units
     cross join periods
     left join vintage_candidates as chosen
@@ -62,6 +66,11 @@ members as (
             county_units.county_fips = chosen.county_fips
             and periods.reporting_period = chosen.reporting_period
             and chosen.vintage_rank = 1
+    left join vintage_candidates as other
+        on
+            county_units.county_fips = other.county_fips
+            and periods.reporting_period = other.reporting_period
+            and other.vintage_rank = 2
 ),
 
 final as (
@@ -83,7 +92,13 @@ final as (
         case
             when count(foreign_born_share_moe) = count(*)
                 then sqrt(sum(power(total_population * foreign_born_share_moe, 2))) / sum(total_population)
-        end as foreign_born_share_moe
+        end as foreign_born_share_moe,
+        -- The other vintage where a member has one (a member without keeps its own); null when none has.
+        min(other_acs_vintage) as other_acs_vintage,
+        case
+            when count(other_foreign_born_share) = count(*)
+                then sum(other_total_population * other_foreign_born_share) / sum(other_total_population)
+        end as other_vintage_foreign_born_share
     from members
     group by unit_fips, reporting_period
 )

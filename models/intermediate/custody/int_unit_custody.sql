@@ -29,7 +29,9 @@ period_fiscal_years as (
     -- Federal fiscal year n runs from 1 October of n − 1 to 30 September of n.
     select
         reporting_period,
-        cast(year(quarter_end_date) + case when month(quarter_end_date) >= 10 then 1 else 0 end as integer) as fiscal_year
+        cast(
+            year(quarter_end_date) + case when month(quarter_end_date) >= 10 then 1 else 0 end as integer
+        ) as fiscal_year
     from periods
 ),
 
@@ -64,7 +66,9 @@ detention_by_period as (
 ),
 
 unit_detention as (
-    {%- set facility_text = "concat(facility_name, ' (', facility_type_label, ', ', " ~ format_amount('average_daily_population') ~ ", ' a day)')" %}
+    {%- set facility_text -%}
+        concat(facility_name, ' (', facility_type_label, ', ', {{ format_amount('average_daily_population') }}, ' a day)')
+    {%- endset %}
     select
         unit_fips,
         reporting_period,
@@ -167,7 +171,9 @@ final as (
                         only_facility_name, ' holds ICE detainees (', only_facility_type_label, '): ', detention_figures
                     )
                 when has_ice_detention_site
-                    then concat('ICE detainees are held at ', ice_detention_facilities, ': together ', detention_figures)
+                    then concat(
+                        'ICE detainees are held at ', ice_detention_facilities, ': together ', detention_figures
+                    )
             end,
             case
                 when has_state_intake_centre

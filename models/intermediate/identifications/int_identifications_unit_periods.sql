@@ -16,6 +16,26 @@ periods as (
     select * from {{ ref('int_reporting_periods') }}
 ),
 
+windows as (
+    -- Each period is summed over its scoring window (var window_quarters) and, for the review packet's quarterly
+    -- figures and the one-quarter sensitivity alternative, over its own quarter alone.
+    select
+        reporting_period,
+        {{ var('window_quarters') }} as window_quarters,
+        window_start_date,
+        quarter_end_date
+    from periods
+    {%- if var('window_quarters') != 1 %}
+        union all
+        select
+            reporting_period,
+            1 as window_quarters,
+            quarter_start_date as window_start_date,
+            quarter_end_date
+        from periods
+    {%- endif %}
+),
+
 county_identifications as (
     -- Each row on the 2010 county its code stands for (int_county_code_map, where county codes are mapped).
     select
@@ -51,7 +71,8 @@ submissions_before_activation as (
 
 rows_in_window as (
     select
-        periods.reporting_period,
+        windows.reporting_period,
+        windows.window_quarters,
         county_units.unit_fips,
         county_identifications.period_start_date,
         county_identifications.period_end_date,
@@ -80,10 +101,10 @@ rows_in_window as (
             ) }} + 1
         ) as exposure_days
     from county_identifications
-    inner join periods
+    inner join windows
         on
-            county_identifications.period_end_date >= periods.window_start_date
-            and county_identifications.period_end_date <= periods.quarter_end_date
+            county_identifications.period_end_date >= windows.window_start_date
+            and county_identifications.period_end_date <= windows.quarter_end_date
     inner join county_units
         on county_identifications.county_fips = county_units.county_fips
     left join submissions_before_activation
@@ -94,6 +115,7 @@ final as (
     select
         unit_fips,
         reporting_period,
+        window_quarters,
         count(*) as n_source_rows,
         min(period_start_date) as first_period_start_date,
         max(period_end_date) as last_period_end_date,
@@ -106,7 +128,7 @@ final as (
         count(case when has_split_levels then 1 end) as n_rows_with_split_levels,
         sum(exposure_days) / 365.25 as exposure_years
     from rows_in_window
-    group by unit_fips, reporting_period
+    group by unit_fips, reporting_period, window_quarters
 )
 
 select * from final

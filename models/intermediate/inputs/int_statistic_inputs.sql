@@ -20,18 +20,36 @@ ucr as (
     select * from {{ ref('int_ucr_unit_periods') }}
 ),
 
+windows as (
+    -- The scoring window and, for the review packet and the one-quarter alternative, the period's own quarter.
+    select
+        reporting_period,
+        {{ var('window_quarters') }} as window_quarters,
+        window_start_date
+    from periods
+    {%- if var('window_quarters') != 1 %}
+        union all
+        select
+            reporting_period,
+            1 as window_quarters,
+            quarter_start_date as window_start_date
+        from periods
+    {%- endif %}
+),
+
 minor_definitions as (
     -- Level 3 alone only when every row of the period that has level data splits Levels 2 and 3;
     -- otherwise "not Level 1" (Levels 2 and 3 together) for every unit, so all units share one yardstick.
     select
         reporting_period,
+        window_quarters,
         case
             when sum(n_rows_with_level_data) > 0 and sum(n_rows_with_level_data) = sum(n_rows_with_split_levels)
                 then 'level3'
             else 'level2_3'
         end as minor_definition
     from identifications
-    group by reporting_period
+    group by reporting_period, window_quarters
 ),
 
 unit_periods as (
@@ -44,15 +62,20 @@ unit_periods as (
         units.population_2010,
         units.activation_date,
         periods.reporting_period,
+        windows.window_quarters,
         periods.period_year,
         periods.is_selected_period,
-        periods.window_start_date,
+        windows.window_start_date,
         periods.quarter_end_date as window_end_date,
         coalesce(minor_definitions.minor_definition, 'level2_3') as minor_definition
     from units
     cross join periods
+    inner join windows
+        on periods.reporting_period = windows.reporting_period
     left join minor_definitions
-        on periods.reporting_period = minor_definitions.reporting_period
+        on
+            windows.reporting_period = minor_definitions.reporting_period
+            and windows.window_quarters = minor_definitions.window_quarters
 ),
 
 joined as (
@@ -72,6 +95,8 @@ joined as (
         census.census_population,
         census.foreign_born_share,
         census.foreign_born_share_moe,
+        census.other_acs_vintage,
+        census.other_vintage_foreign_born_share,
         ucr.ucr_data_year,
         ucr.ucr_arrests_total,
         ucr.ucr_coverage_indicator,
@@ -89,6 +114,7 @@ joined as (
         on
             unit_periods.unit_fips = identifications.unit_fips
             and unit_periods.reporting_period = identifications.reporting_period
+            and unit_periods.window_quarters = identifications.window_quarters
     left join census
         on
             unit_periods.unit_fips = census.unit_fips

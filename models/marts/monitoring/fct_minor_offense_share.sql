@@ -4,6 +4,7 @@ with
 
 inputs as (
     select * from {{ ref('int_statistic_inputs') }}
+    where window_quarters = {{ var('window_quarters') }}
 ),
 
 scored as (

@@ -5,12 +5,17 @@
 
 with
 
-{% for statistic in statistics -%}
-{{ statistic.prefix }} as (
-    select * from {{ ref(statistic.mart) }}
+match_rate as (
+    select * from {{ ref('fct_match_rate') }}
 ),
 
-{% endfor -%}
+crime_adjusted as (
+    select * from {{ ref('fct_crime_adjusted_matches') }}
+),
+
+minor_share as (
+    select * from {{ ref('fct_minor_offense_share') }}
+),
 
 units as (
     select * from {{ ref('int_reporting_units') }}
@@ -108,7 +113,8 @@ with_reasons as (
     select
         *,
         {%- for statistic in statistics %}
-            coalesce({{ statistic.prefix }}_is_ranked and {{ statistic.prefix }}_q_value < {{ var('fdr_level') }}, false)
+            {%- set p = statistic.prefix %}
+            coalesce({{ p }}_is_ranked and {{ p }}_q_value < {{ var('fdr_level') }}, false)
             {%- if not loop.last %} or {% endif %}
         {%- endfor %} as is_significant,
         {{ flag_reasons() }} as flag_reasons
@@ -195,7 +201,10 @@ final as (
         with_history.minor_family_p,
         with_history.r_match_family,
         {%- for statistic in statistics %}
-            {%- for column in ['z_score', 'p_value', 'q_value', 'ratio', 'observed', 'expected', 'is_eligible', 'is_ranked'] %}
+            {%- set columns = [
+                'z_score', 'p_value', 'q_value', 'ratio', 'observed', 'expected', 'is_eligible', 'is_ranked'
+            ] %}
+            {%- for column in columns %}
                 with_history.{{ statistic.prefix }}_{{ column }},
             {%- endfor %}
         {%- endfor %}

@@ -106,5 +106,6 @@ where
     or (ranked.county_fips = 'tiny_p' and abs(ranked.combined_score - 11.698970004336236615) > 1e-12)
     or coalesce(ranked.anomaly_rank, 0) != coalesce(expected.expected_anomaly_rank, 0)
     or (ranked.county_fips = 'weak_minor' and ranked.combined_p != (
-        select zero_minor.combined_p from ranked as zero_minor where zero_minor.county_fips = 'zero_minor'
+        select zero_minor.combined_p from ranked as zero_minor
+        where zero_minor.county_fips = 'zero_minor'
     ))

@@ -9,23 +9,47 @@ with
 
 background as (
     {%- for i in range(40) %}
-        select 'unit_{{ "%02d" % i }}' as county_fips, {{ -1.95 + 0.1 * i }} as z
+        select
+            'unit_{{ "%02d" % i }}' as county_fips,
+            {{ -1.95 + 0.1 * i }} as z
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
 
+scenario_periods as (
+    select 'far_above' as reporting_period
+    union all
+    select 'narrow_small' as reporting_period
+    union all
+    select 'narrow_large' as reporting_period
+),
+
 scenarios as (
-    select 'far_above' as reporting_period, county_fips, z, 0.7 as noise_scale from background
+    select
+        background.county_fips,
+        background.z,
+        scenario_periods.reporting_period,
+        0.7 as noise_scale
+    from background
+    cross join scenario_periods
     union all
-    select 'far_above', 'target', 12.0, 0.7
+    select
+        'target' as county_fips,
+        12.0 as z,
+        'far_above' as reporting_period,
+        0.7 as noise_scale
     union all
-    select 'narrow_small', county_fips, z, 0.7 from background
+    select
+        'target' as county_fips,
+        2.761423749153968 as z,
+        'narrow_small' as reporting_period,
+        0.7453559924999299 as noise_scale
     union all
-    select 'narrow_small', 'target', 2.761423749153968, 0.7453559924999299
-    union all
-    select 'narrow_large', county_fips, z, 0.7 from background
-    union all
-    select 'narrow_large', 'target', 4.116487478527066, 0.11111111111111112
+    select
+        'target' as county_fips,
+        4.116487478527066 as z,
+        'narrow_large' as reporting_period,
+        0.11111111111111112 as noise_scale
 ),
 
 units as (
@@ -58,7 +82,7 @@ intervals as (
     {{ rank_intervals('replicates') }}
 ),
 
-target as (
+target_unit as (
     select
         reporting_period,
         rank_upper_90 - rank_lower_90 as interval_width,
@@ -73,14 +97,14 @@ target as (
 
 failures as (
     select 'far_above is ranked 1 in fewer than 99 % of replicates' as failure
-    from target
+    from target_unit
     where reporting_period = 'far_above' and share_ranked_first < 0.99
     union all
     select 'the interval does not narrow as E grows at the same ratio'
-    from target as small
-    inner join target as large
-        on small.reporting_period = 'narrow_small' and large.reporting_period = 'narrow_large'
-    where not large.interval_width < small.interval_width
+    from target_unit as smaller
+    inner join target_unit as larger
+        on smaller.reporting_period = 'narrow_small' and larger.reporting_period = 'narrow_large'
+    where not larger.interval_width < smaller.interval_width
     union all
     select 'the same seed gave different ranks'
     from replicates

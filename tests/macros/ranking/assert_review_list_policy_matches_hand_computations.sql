@@ -9,7 +9,10 @@
 with
 
 units as (
-    {%- set rows = [(1, true), (2, false), (3, true), (4, false), (5, false), (6, true), (7, false), (8, false), (9, false), (none, false)] %}
+    {%- set rows = [
+        (1, true), (2, false), (3, true), (4, false), (5, false), (6, true), (7, false), (8, false), (9, false),
+        (none, false),
+    ] %}
     {%- for rank, explained in rows %}
         select
             'example' as reporting_period,
