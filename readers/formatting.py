@@ -67,5 +67,11 @@ def yes_no(value: object) -> str:
     return MISSING if is_missing(value) else ("yes" if bool(value) else "no")
 
 
+def sentence(value: object) -> str:
+    """A text with its first letter in capitals (and nothing else changed)."""
+    words = text(value)
+    return words[:1].upper() + words[1:]
+
+
 def text(value: object) -> str:
     return MISSING if is_missing(value) else str(value)

@@ -278,3 +278,71 @@ def unknown_level_share(database: Path, period: str) -> pd.DataFrame:
         """,
         [period],
     )
+
+
+def packet(database: Path, period: str, units: list[str] | None = None) -> pd.DataFrame:
+    """rpt_review_packet of one period: the listed units in list order, then the custody-explained and the
+    requested ones; only `units` when given."""
+    frame = query(
+        database,
+        "select * from marts.rpt_review_packet where reporting_period = ?"
+        " order by is_flagged desc, review_rank, anomaly_rank nulls last, county_fips",
+        [period],
+    )
+    return frame if units is None else frame[frame["county_fips"].isin(units)].reset_index(drop=True)
+
+
+def unit_quarters(database: Path, unit_fips: str, period: str) -> pd.DataFrame:
+    """The unit's single quarters up to the period, every statistic (marts.fct_unit_quarter_statistics)."""
+    return query(
+        database,
+        "select * from marts.fct_unit_quarter_statistics where county_fips = ? and quarter <= ?"
+        " order by statistic, quarter",
+        [unit_fips, period],
+    )
+
+
+def unit_counties(database: Path, unit_fips: str) -> list[str]:
+    """The member counties of a unit (marts.dim_counties)."""
+    frame = query(database, "select county_fips from marts.dim_counties where unit_fips = ? order by 1", [unit_fips])
+    return frame["county_fips"].tolist()
+
+
+def neighbour_counties(database: Path, unit_fips: str) -> pd.DataFrame:
+    """The member counties of the units adjacent to a unit, with their unit (for the packet's small map)."""
+    return query(
+        database,
+        """
+        select counties.county_fips, counties.unit_fips
+        from marts.dim_unit_neighbours as n
+        join marts.dim_counties as counties on counties.unit_fips = n.neighbor_fips
+        where n.county_fips = ?
+        order by 1
+        """,
+        [unit_fips],
+    )
+
+
+def sensitivity(database: Path, unit_fips: str, period: str) -> pd.DataFrame:
+    """The unit's rank and list membership under each sensitivity alternative (marts.fct_sensitivity_ranks)."""
+    return query(
+        database,
+        "select * from marts.fct_sensitivity_ranks where county_fips = ? and reporting_period = ? order by alternative",
+        [unit_fips, period],
+    )
+
+
+def county_values(database: Path, period: str) -> pd.DataFrame:
+    """Every county with its unit's combined score, each statistic's ratio and the list flags, for the map."""
+    return query(
+        database,
+        """
+        select counties.county_fips, counties.unit_fips, counties.county_name, r.unit_name, r.combined_score,
+            r.match_rate_ratio, r.crime_adjusted_ratio, r.minor_share_ratio, r.anomaly_rank, r.review_rank,
+            r.is_flagged, r.is_custody_explained_high
+        from marts.dim_counties as counties
+        join marts.rpt_anomaly_ranking as r on r.county_fips = counties.unit_fips
+        where r.reporting_period = ?
+        """,
+        [period],
+    )
