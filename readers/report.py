@@ -19,6 +19,7 @@ import pandas as pd
 from readers import formatting as fmt
 from readers import queries
 from readers.figures import funnel_caption, funnel_figure, png
+from readers.packet import context_table, load_unit_packet, place_text, statistics_table
 
 STYLE = """
 body { font-family: sans-serif; max-width: 1200px; margin: 2em auto; color: #222; line-height: 1.35; }
@@ -28,6 +29,7 @@ th { background: #eee; }
 td.reasons { max-width: 60em; }
 .synthetic { border: 3px solid #c60; background: #fff3e0; padding: 0.8em 1em; font-weight: bold; }
 .custody { border-left: 4px solid #669; padding-left: 0.8em; }
+.summary { page-break-before: always; } .note { color: #555; font-size: 0.9em; }
 figure { margin: 1em 0; } figcaption { font-size: 0.85em; color: #444; max-width: 60em; }
 @media print { figure, tr { page-break-inside: avoid; } }
 """
@@ -123,6 +125,41 @@ def review_rows(units: pd.DataFrame, place_column: str) -> list[dict[str, str]]:
         }
         for _, unit in units.iterrows()
     ]
+
+
+def packet_summaries(database: Path, period: str) -> str:
+    """A one-page summary of each listed unit's review packet (the full packets: `scm.py packet`)."""
+    pages = []
+    for _, row in queries.packet(database, period).iterrows():
+        if not bool(row["is_flagged"]):
+            continue
+        packet = load_unit_packet(database, row)
+        context = context_table(row)
+        context = context[
+            context["figure"].str.startswith(
+                ("Population", "Foreign-born", "Submissions per", "ICE", "State prison intake")
+            )
+        ]
+        firmness = (
+            f"rank interval {int(row['rank_lower_90'])} to {int(row['rank_upper_90'])} (90 % of redraws), on the "
+            f"list in {fmt.share(row['share_of_replicates_on_list'], 0)} of them; "
+            f"{fmt.text(row['sensitivity_summary'])}"
+            if not fmt.is_missing(row["rank_lower_90"])
+            else fmt.text(row["sensitivity_summary"])
+        )
+        pages.append(
+            '<div class="summary">'
+            f"<h3>{int(row['review_rank'])}. {html.escape(packet.title)}</h3>"
+            f"<p>{html.escape(place_text(row))}. {html.escape(fmt.sentence(firmness))}.</p>"
+            f"<p>{html.escape(str(row['flag_reasons']))}</p>"
+            + table_html([{str(k): fmt.text(v) for k, v in r.items()} for r in context.to_dict("records")], ())
+            + table_html(
+                [{str(k): fmt.text(v) for k, v in r.items()} for r in statistics_table(row).to_dict("records")], ()
+            )
+            + f"<p class='note'>What the data cannot say: {html.escape(fmt.text(row['data_limitations']))}.</p>"
+            + "</div>"
+        )
+    return "".join(pages) or "<p><em>no listed unit</em></p>"
 
 
 def changes_section(database: Path, period: str, review: pd.DataFrame) -> str:
@@ -225,6 +262,8 @@ def render_report(database: Path, period: str, versions: list[dict[str, object]]
         "</div>",
         "<h2>Funnel plots</h2>",
         *figures,
+        "<h2>One page per listed unit (the review packets in brief)</h2>",
+        packet_summaries(database, period),
         "<h2>What changed since last quarter</h2>",
         changes_section(database, period, review),
         "<h2>Data quality</h2>",

@@ -46,21 +46,17 @@ def data_description(raw_dir: Path | None) -> str:
     return "embedded seeds (seeds/raw)" if raw_dir is None else f"raw folder {raw_dir.name}"
 
 
-def command_run(arguments: argparse.Namespace) -> int:
-    database = Path(arguments.database).resolve()
-    published_dir = Path(arguments.published_dir).resolve()
-    history = default_history()
-    raw_dir = Path(arguments.raw_dir).resolve() if arguments.raw_dir else None
-    if raw_dir is not None and not raw_dir.is_dir():
-        return fail(f"--raw-dir {raw_dir} is not a directory")
-    try:
-        given = checks.parse_vars(arguments.vars)
-        checks.reject_unknown_vars(given)
-        if "raw_dir" in given:
-            return fail("give the raw folder as --raw-dir DIR (or RAW_DIR=DIR), not as a var")
-        checks.reject_missing_period(given.get("reporting_period"), raw_dir)
-    except checks.RunRejected as rejected:
-        return fail(f"{rejected}\nnothing was built or published.")
+def build_and_publish(
+    database: Path,
+    published_dir: Path,
+    history: Path,
+    raw_dir: Path | None,
+    given: dict[str, object],
+    about: dict[str, object],
+    record_it: bool = True,
+) -> int:
+    """`dbt build` with `given` vars (and raw_dir), then, only if everything passed: the docs page, a release in
+    `published_dir` and (with `record_it`) a version in the record. Prints what it did; returns an exit status."""
     dbt_vars = {**given, **({"raw_dir": str(raw_dir)} if raw_dir else {})}
     vars_arguments = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
     (TARGET / "run_results.json").unlink(missing_ok=True)  # a failure report shows this run's results only
@@ -73,9 +69,15 @@ def command_run(arguments: argparse.Namespace) -> int:
     docs = dbt.run(["docs", "generate", "--static", *vars_arguments], database, history, target_path=TARGET)
     if docs.returncode != 0:
         return fail("dbt docs generate failed (see above); nothing new was published.", docs.returncode)
-    about = {"data": data_description(raw_dir), "vars": {**dbt.project_vars(), **given}}
-    release = publish(database, published_dir, TARGET / "static_index.html", about)
+    manifest = {
+        **about,
+        "vars": {**dbt.project_vars(), **given},
+        "raw_dir": str(raw_dir) if raw_dir else None,  # to rebuild (scm.py packet --unit); never shown to readers
+    }
+    release = publish(database, published_dir, TARGET / "static_index.html", manifest)
     print(f"\npublished release {release.name}: {published_dir / DATABASE_NAME}, exports/ and docs/index.html")
+    if not record_it:
+        return 0
     try:
         appended = record.append_version(
             published_dir / DATABASE_NAME, history, run_settings(given, raw_dir, release.name)
@@ -89,7 +91,121 @@ def command_run(arguments: argparse.Namespace) -> int:
             f"the ranking equals version {appended.version} of {appended.reporting_period} in the record:"
             " no new version was added"
         )
-    print_review_list(published_dir / DATABASE_NAME)
+    return 0
+
+
+def checked_vars(text: str | None, raw_dir: Path | None) -> dict[str, object]:
+    """The --vars of a run, rejected before anything is built when a var is unknown or the period absent."""
+    given = checks.parse_vars(text)
+    checks.reject_unknown_vars(given)
+    if "raw_dir" in given:
+        raise checks.RunRejected("give the raw folder as --raw-dir DIR (or RAW_DIR=DIR), not as a var")
+    checks.reject_missing_period(given.get("reporting_period"), raw_dir)
+    return given
+
+
+def command_run(arguments: argparse.Namespace) -> int:
+    database = Path(arguments.database).resolve()
+    published_dir = Path(arguments.published_dir).resolve()
+    raw_dir = Path(arguments.raw_dir).resolve() if arguments.raw_dir else None
+    if raw_dir is not None and not raw_dir.is_dir():
+        return fail(f"--raw-dir {raw_dir} is not a directory")
+    try:
+        given = checked_vars(arguments.vars, raw_dir)
+    except checks.RunRejected as rejected:
+        return fail(f"{rejected}\nnothing was built or published.")
+    status = build_and_publish(
+        database, published_dir, default_history(), raw_dir, given, {"data": data_description(raw_dir)}
+    )
+    if status == 0:
+        print_review_list(published_dir / DATABASE_NAME)
+    return status
+
+
+def command_packet(arguments: argparse.Namespace) -> int:
+    """Write the review packets of the current release; units not in the packet mart are added by a rebuild."""
+    from readers.packet import write_packets
+    from readers.queries import packet, selected_period
+
+    published_dir = Path(arguments.published_dir).resolve()
+    database = published_database(arguments)
+    if database is None:
+        return 2
+    period = arguments.period or selected_period(database)
+    units = [unit.zfill(5) for unit in arguments.unit or []]
+    missing = sorted(set(units) - set(packet(database, period)["county_fips"]))
+    if missing:
+        release = current_release(published_dir) or {}
+        if release.get("demonstration"):
+            return fail(f"{', '.join(missing)} not in the demonstration's packets; rerun `scm.py demo`")
+        run_vars = {
+            name: value
+            for name, value in (release.get("vars") or {}).items()
+            if name != "raw_dir" and value != dbt.project_vars().get(name)
+        }
+        known = [str(unit) for unit in run_vars.get("packet_units") or []]  # type: ignore[union-attr]
+        run_vars["packet_units"] = sorted({*known, *missing})
+        raw_dir = Path(str(release["raw_dir"])) if release.get("raw_dir") else None
+        print(f"adding {', '.join(missing)} to the review packets: rebuilding with packet_units", flush=True)
+        status = build_and_publish(
+            Path(arguments.database).resolve(),
+            published_dir,
+            default_history(),
+            raw_dir,
+            run_vars,
+            {"data": data_description(raw_dir)},
+        )
+        if status != 0:
+            return status
+    try:
+        folder = write_packets(published_dir / DATABASE_NAME, period, units or None)
+    except ValueError as error:
+        return fail(str(error))
+    print(f"wrote the review packets of {period} to {folder} (index.html: the whole list)")
+    return 0
+
+
+def command_demo(arguments: argparse.Namespace) -> int:
+    """A synthetic national scenario with quarters, built, published and packeted in its own folder."""
+    from devtools.generate_scenarios import main as generate_scenario
+    from readers.packet import write_packets
+
+    out = Path(arguments.out).resolve()
+    raw_dir = out / "raw"
+    print(f"writing a synthetic national scenario (seed {arguments.seed}, {arguments.quarters} quarters) to {raw_dir}")
+    status = generate_scenario(
+        [
+            "--out",
+            str(raw_dir),
+            "--seed",
+            str(arguments.seed),
+            "--quarters",
+            str(arguments.quarters),
+            "--first-quarter",
+            arguments.first_quarter,
+            "--activations",
+            "reference",
+            "--format",
+            "parquet",
+        ]
+    )
+    if status:
+        return fail("the scenario generator failed (see above)")
+    published_dir = out / "published"
+    status = build_and_publish(
+        out / DATABASE_NAME,
+        published_dir,
+        out / "history.duckdb",
+        raw_dir,
+        {"rank_synthetic_inputs": True},
+        {"data": f"synthetic demonstration scenario (seed {arguments.seed})", "demonstration": True},
+        record_it=False,
+    )
+    if status != 0:
+        return status
+    folder = write_packets(published_dir / DATABASE_NAME)
+    print(f"wrote the demonstration's review packets to {folder}")
+    print(f"open it: python3 scripts/scm.py dashboard --published-dir {published_dir}")
     return 0
 
 
@@ -246,6 +362,32 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     report.add_argument("--out", help="HTML file to write (default: <published-dir>/current/report-<period>.html)")
     report.add_argument("--published-dir", default=published_default, help="the published folder")
     report.set_defaults(handler=command_report)
+
+    packet = commands.add_parser(
+        "packet",
+        help="write the review packets (HTML per unit and for the list, CSV and XLSX) into the current release",
+        description="Writes the step-2 review packet of every listed and custody-explained unit of a period (default: "
+        "the one the build reported on); --unit adds units (a unit not yet in the packet mart is added by a rebuild "
+        "with var packet_units).",
+    )
+    packet.add_argument("--period", help="reporting period YYYYQn")
+    packet.add_argument("--unit", action="append", help="a unit code (repeat for several); only these are written")
+    packet.add_argument("--database", default=str(default_database()), help="DuckDB file to build if units are added")
+    packet.add_argument("--published-dir", default=published_default, help="the published folder")
+    packet.set_defaults(handler=command_packet)
+
+    demo = commands.add_parser(
+        "demo",
+        help="build and publish a synthetic national scenario with quarters, apart from the real data",
+        description="Generates a labelled synthetic national scenario (devtools/generate_scenarios.py: every county, "
+        "quarterly rows, planted anomalies), builds it into its own database, publishes it with its packets under "
+        "--out, and says how to open the dashboard on it. Every page and packet of it says 'synthetic demonstration'.",
+    )
+    demo.add_argument("--out", default=str(PROJECT_ROOT / "build" / "demo"), help="folder (default: build/demo)")
+    demo.add_argument("--seed", type=int, default=1, help="scenario seed (default 1)")
+    demo.add_argument("--quarters", type=int, default=12, help="quarters (default 12)")
+    demo.add_argument("--first-quarter", default="2010Q4", help="first quarter (default 2010Q4)")
+    demo.set_defaults(handler=command_demo)
 
     lint = commands.add_parser("lint", help="sqlfluff on the SQL, ruff on the Python")
     lint.set_defaults(handler=command_lint)
