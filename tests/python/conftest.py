@@ -8,13 +8,15 @@ vars or the record build their own.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from dbt_helpers import DbtResult, run_dbt
+from dbt_helpers import REPO_ROOT, DbtResult, run_dbt
 
 from scm import record
 from scm.paths import DATABASE_NAME
@@ -83,3 +85,41 @@ def published(warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Publ
     publish(warehouse, directory, None, {"data": "embedded seeds (seeds/raw)", "vars": {"review_list_size": 24}})
     record.append_version(directory / DATABASE_NAME, history, {"review_list_size": 24})
     return Published(directory, directory / DATABASE_NAME, history)
+
+
+# The national synthetic scenario of the scenario and packet tests: every county, 12 quarters from 2012Q2 with the
+# real activation dates, 30 planted anomalies of strength 4 to 6, 20 decoys (test_scenarios.py says why).
+GENERATOR = REPO_ROOT / "devtools" / "generate_scenarios.py"
+SCENARIO_ARGUMENTS = [
+    *("--seed", "7", "--quarters", "12", "--first-quarter", "2012Q2", "--activations", "reference"),
+    *("--anomalies", "30", "--strength-min", "4", "--strength-max", "6", "--decoys", "20"),
+]
+
+
+def generate(out: Path, arguments: list[str]) -> None:
+    """Write a scenario with the generator (devtools/generate_scenarios.py) into `out`."""
+    result = subprocess.run(
+        [sys.executable, str(GENERATOR), "--out", str(out), *arguments],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="session")
+def scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test scenario's raw folder, written once per session."""
+    out = tmp_path_factory.mktemp("scenario") / "raw"
+    generate(out, SCENARIO_ARGUMENTS)
+    return out
+
+
+@pytest.fixture(scope="session")
+def scenario_warehouse(scenario: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`dbt build --vars '{raw_dir: <scenario>}'` once per session, into a temporary DuckDB file."""
+    result = run_dbt(tmp_path_factory.mktemp("scenario_build"), ["build", "--vars", f"{{raw_dir: '{scenario}'}}"])
+    if not result.ok:
+        pytest.fail(f"dbt build on the scenario: {result.failure_message()}", pytrace=False)
+    return result.database

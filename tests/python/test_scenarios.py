@@ -20,76 +20,23 @@ any of the ten seeds (one decoy reached rank 23 in one earlier quarter of one se
 from __future__ import annotations
 
 import filecmp
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
-from dbt_helpers import REPO_ROOT, run_dbt
+from conftest import generate
+from dbt_helpers import REPO_ROOT
 
-GENERATOR = REPO_ROOT / "devtools" / "generate_scenarios.py"
+from scload.contract import load_contract
+
 REFERENCE_DIR = REPO_ROOT / "seeds" / "reference"
 TABLES = ("raw_sc_identifications", "raw_census_foreign_born", "raw_ucr_arrests")
 
-SEED = 7
-SCENARIO_ARGUMENTS = [
-    "--seed",
-    str(SEED),
-    "--quarters",
-    "12",
-    "--first-quarter",
-    "2012Q2",
-    "--activations",
-    "reference",
-    "--anomalies",
-    "30",
-    "--strength-min",
-    "4",
-    "--strength-max",
-    "6",
-    "--decoys",
-    "20",
-]
 REVIEW_LIST_SIZE = 24  # the dbt var's default
 MIN_SHARE_FLAGGED = 0.75
 
-CONTRACT_COLUMNS = {
-    "raw_sc_identifications": [
-        "county_fips",
-        "period_start",
-        "period_end",
-        "submissions",
-        "matches_total",
-        "matches_level1",
-        "matches_level2",
-        "matches_level3",
-        "matches_level2_3",
-        "level_basis",
-        "source",
-    ],
-    "raw_census_foreign_born": [
-        "county_fips",
-        "acs_vintage",
-        "total_population",
-        "foreign_born_share",
-        "foreign_born_share_moe",
-        "noncitizen_share",
-    ],
-    "raw_ucr_arrests": ["county_fips", "data_year", "offense_code", "arrests", "coverage_indicator", "is_synthetic"],
-}
-
-
-def generate(out: Path, arguments: list[str]) -> None:
-    result = subprocess.run(
-        [sys.executable, str(GENERATOR), "--out", str(out), *arguments],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+CONTRACT_COLUMNS = {name: [column.name for column in table.columns] for name, table in load_contract().items()}
 
 
 def read_raw(raw_dir: Path, table: str) -> pd.DataFrame:
@@ -176,14 +123,6 @@ def contract_violations(raw_dir: Path) -> list[str]:
 # The generator alone
 
 
-@pytest.fixture(scope="module")
-def scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The test scenario, written once per module."""
-    out = tmp_path_factory.mktemp("scenario") / "raw"
-    generate(out, SCENARIO_ARGUMENTS)
-    return out
-
-
 def test_generator_is_deterministic(tmp_path: Path) -> None:
     small = ["--quarters", "3", "--anomalies", "6", "--decoys", "4"]
     generate(tmp_path / "a", ["--seed", "5", *small])
@@ -254,15 +193,6 @@ def test_ground_truth_describes_the_plants(scenario: Path) -> None:
 
 # ---------------------------------------------------------------------------------------------------------
 # The warehouse on the scenario
-
-
-@pytest.fixture(scope="module")
-def scenario_warehouse(scenario: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`dbt build --vars '{raw_dir: <scenario>}'` once, into a temporary DuckDB file and history file."""
-    result = run_dbt(tmp_path_factory.mktemp("scenario_build"), ["build", "--vars", f"{{raw_dir: '{scenario}'}}"])
-    if not result.ok:
-        pytest.fail(f"dbt build on the scenario: {result.failure_message()}", pytrace=False)
-    return result.database
 
 
 def query(database: Path, sql: str) -> pd.DataFrame:

@@ -144,6 +144,7 @@ published_ranks as (
     select
         county_fips,
         reporting_period,
+        combined_p,
         anomaly_rank,
         is_custody_explained
     from published_ranking
@@ -159,6 +160,7 @@ alternative_ranks as (
         published_ranking.reporting_period,
         alternatives.alternative,
         alternatives.alternative_label,
+        alternative_ranking.combined_p,
         alternative_ranking.anomaly_rank,
         alternative_ranking.review_rank,
         alternative_ranking.is_flagged
@@ -175,6 +177,7 @@ alternative_ranks as (
         reporting_period,
         'custody_annotate' as alternative,
         'custody sites annotated on the list, not set apart' as alternative_label,
+        combined_p,
         anomaly_rank,
         review_rank,
         is_flagged
@@ -199,6 +202,7 @@ final as (
         -- Every alternative exists in every period but the other ACS vintage, which needs a second vintage.
         alternative_ranks.alternative != 'other_acs_vintage'
         or coalesce(other_vintage_periods.has_other_acs_vintage, false) as is_available,
+        alternative_ranks.combined_p,
         alternative_ranks.anomaly_rank,
         alternative_ranks.review_rank,
         coalesce(alternative_ranks.is_flagged, false) as is_flagged
