@@ -4,11 +4,12 @@
 #   make run VARS='{review_list_size: 30}'
 #   make test                      every test: dbt data and unit tests, end-to-end, reference values, lint
 #   make lint                      sqlfluff and ruff only
+#   make demo                      a synthetic national scenario with quarters, published apart (build/demo)
 PYTHON ?= python3
 VARS ?=
 RAW_DIR ?=
 
-.PHONY: run test lint seeds-check
+.PHONY: run test lint demo seeds-check
 
 run:
 	$(PYTHON) scripts/scm.py run $(if $(RAW_DIR),--raw-dir "$(RAW_DIR)") $(if $(VARS),--vars "$(VARS)")
@@ -19,7 +20,12 @@ test:
 lint:
 	$(PYTHON) scripts/scm.py lint
 
+demo:
+	$(PYTHON) scripts/scm.py demo
+
 # Regenerate the embedded seeds from ../shared/data/reference and compare (developers only: a clone of the
-# product has no ../shared).
+# product has no ../shared). The custody and covariate seeds read the committed county seeds: they come second.
 seeds-check:
-	.venv/bin/python scripts/build_seeds.py --check
+	.venv/bin/python devtools/build_seeds.py --check
+	.venv/bin/python devtools/build_custody_seeds.py --check
+	.venv/bin/python devtools/build_reference_covariates.py --check

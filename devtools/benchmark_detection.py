@@ -1,21 +1,25 @@
-"""Detection benchmark: how many planted anomalies reach the review list, and how many innocents do.
+"""Detection benchmark (developers): how many planted anomalies reach the review list, and how many innocents do.
 
-    python scripts/benchmark_detection.py                       # seeds 1 2 3, 8 quarters each
-    python scripts/benchmark_detection.py --seeds 1 2 3 4 5 --quarters 12 --format parquet
+    .venv/bin/python devtools/benchmark_detection.py                       # seeds 1 2 3, 8 quarters each
+    .venv/bin/python devtools/benchmark_detection.py --seeds 1 2 3 4 5 --quarters 12 --format parquet
 
-For each seed: write a synthetic national scenario (scripts/generate_scenarios.py) into a temporary directory,
-build the warehouse on it (`dbt build --vars '{raw_dir: DIR}'`, the dbt beside this Python, into a temporary DuckDB
+For each seed: write a synthetic national scenario (devtools/generate_scenarios.py) into a temporary directory,
+build the warehouse on it (`dbt build --vars '{raw_dir: DIR, ...}'` through scm/dbt.py, into a temporary DuckDB
 file, history file and target directory), then, for every quarter from the first one in which a planted anomaly is
 active (start_quarter <= quarter) to the last, read `marts.rpt_anomaly_ranking` (every quarter is scored in one
 build) and compare the review list (`is_flagged`, the top `review_list_size`) with the ground truth:
 
-- recall: active planted anomalies on the list / active planted anomalies;
+- recall: active planted anomalies on the list / active planted anomalies (and, beside it, on the list or in its
+  custody section: a planted anomaly in a county with a custody site is set apart, not hidden);
 - false flags: units on the list that are not active anomalies (and how many of them are decoys);
 - the same for a NAIVE ranking: the raw ratio O/E of statistic 1 (`fct_match_rate.ratio`), no min_expected gate,
   no overdispersion, over the units with expected > 0, top `review_list_size`.
 
 Recall is then broken down by size class (population quintile), by strength band and by kind, pooled over seeds
 and quarters (one anomaly in one quarter counts once). A figure-printing script, not a test.
+
+The scenarios' UCR arrests are synthetic like the embedded placeholder, so the builds set
+`rank_synthetic_inputs: true` (all three statistics ranked, as on real data); `--vars` adds or overrides vars.
 
 By default the scenarios use the real activation dates (`--activations reference`) from 2012Q2, when ~80 % of
 units are already active: the warehouse takes activation dates from the reference seed ref_sc_activations, so
@@ -28,7 +32,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
+import json
 import shlex
 import subprocess
 import sys
@@ -41,10 +45,12 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import yaml
+
+from scm import dbt
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-GENERATOR = REPO_ROOT / "scripts" / "generate_scenarios.py"
-DBT = Path(sys.executable).with_name("dbt")
+GENERATOR = REPO_ROOT / "devtools" / "generate_scenarios.py"
 OUTPUT_TAIL_LINES = 60
 
 
@@ -57,6 +63,7 @@ class QuarterResult:
     active: frozenset[str]
     decoys: frozenset[str]
     flagged: frozenset[str]
+    set_apart: frozenset[str]
     naive: frozenset[str]
 
 
@@ -103,37 +110,28 @@ def generate(args: argparse.Namespace, seed: int, out: Path) -> None:
         fail("generating the scenario", result)
 
 
-def dbt_build(raw_dir: Path, work: Path, review_list_size: int) -> Path:
-    """`dbt build` on `raw_dir` into work/warehouse.duckdb; exits with dbt's output on failure."""
-    database = work / "warehouse.duckdb"
-    env = {
-        **os.environ,
-        "SCM_DUCKDB_PATH": str(database),
-        "SCM_HISTORY_PATH": str(work / "history.duckdb"),
-        "DBT_PROFILES_DIR": str(REPO_ROOT),
-        "DBT_PROJECT_DIR": str(REPO_ROOT),
-    }
-    dbt_vars = f"{{raw_dir: '{raw_dir}', review_list_size: {review_list_size}}}"
-    command = [
-        str(DBT),
-        "build",
-        "--vars",
-        dbt_vars,
-        "--target-path",
-        str(work / "target"),
-        "--log-path",
-        str(work / "logs"),
-    ]
-    result = run(command, env)
+def dbt_build(raw_dir: Path, work: Path, review_list_size: int, extra_vars: dict[str, object]) -> Path:
+    """`dbt build` on `raw_dir` into work/sc_monitoring.duckdb; exits with dbt's output on failure."""
+    dbt_vars = {"raw_dir": str(raw_dir), "review_list_size": review_list_size, **extra_vars}
+    result = dbt.run(
+        ["build", "--vars", json.dumps(dbt_vars)],
+        work / "sc_monitoring.duckdb",
+        work / "history.duckdb",
+        target_path=work / "target",
+        log_path=work / "logs",
+        capture=True,
+    )
     if result.returncode != 0:
-        fail("dbt build", result)
-    return database
+        tail = "\n".join(result.output.splitlines()[-OUTPUT_TAIL_LINES:])
+        sys.exit(f"error: dbt build failed (exit {result.returncode}); last lines of its output:\n{tail}")
+    return result.database
 
 
 def evaluate(seed: int, database: Path, truth: pd.DataFrame, review_list_size: int) -> list[QuarterResult]:
     with duckdb.connect(str(database), read_only=True) as connection:
         ranking = connection.sql(
-            "select county_fips, reporting_period, anomaly_rank, is_flagged from marts.rpt_anomaly_ranking"
+            "select county_fips, reporting_period, anomaly_rank, is_flagged, is_custody_explained_high"
+            " from marts.rpt_anomaly_ranking"
         ).df()
         match_rate = connection.sql(
             "select county_fips, reporting_period, ratio, expected from marts.fct_match_rate where expected > 0"
@@ -155,6 +153,11 @@ def evaluate(seed: int, database: Path, truth: pd.DataFrame, review_list_size: i
                 frozenset(active),
                 decoys,
                 frozenset(listed["county_fips"]),
+                frozenset(
+                    ranking.loc[
+                        (ranking["reporting_period"] == quarter) & ranking["is_custody_explained_high"], "county_fips"
+                    ]
+                ),
                 frozenset(naive["county_fips"].head(review_list_size)),
             )
         )
@@ -169,6 +172,10 @@ def summary_row(results: list[QuarterResult], label: str) -> dict[str, object]:
         row[f"{name} recall"] = np.mean([len(listed(r) & r.active) / max(len(r.active), 1) for r in results])
         row[f"{name} false"] = np.mean([len(listed(r) - r.active) for r in results])
         row[f"{name} decoys"] = np.mean([len(listed(r) & r.decoys) for r in results])
+        if name == "warehouse":
+            row["+ custody section recall"] = np.mean(
+                [len((r.flagged | r.set_apart) & r.active) / max(len(r.active), 1) for r in results]
+            )
     return row
 
 
@@ -222,13 +229,18 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--strength-min", type=float, default=1.5, help="smallest planted strength")
     parser.add_argument("--strength-max", type=float, default=3.0, help="largest planted strength")
     parser.add_argument("--review-list-size", type=int, default=24, help="dbt var review_list_size (the list)")
+    parser.add_argument(
+        "--vars",
+        default="{rank_synthetic_inputs: true}",
+        help="further dbt vars as YAML (the scenarios' UCR arrests are synthetic: ranked by default here)",
+    )
     parser.add_argument("--keep", type=Path, default=None, help="keep scenarios and warehouses under this directory")
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_arguments(argv)
-    command_line = shlex.join([Path(sys.executable).name, "scripts/benchmark_detection.py", *sys.argv[1:]])
+    command_line = shlex.join([Path(sys.executable).name, "devtools/benchmark_detection.py", *sys.argv[1:]])
     results: list[QuarterResult] = []
     truth: dict[int, pd.DataFrame] = {}
     with tempfile.TemporaryDirectory(prefix="scm-detection-") as temporary:
@@ -241,7 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             generate(args, seed, raw_dir)
             log(f"seed {seed}: scenario written to {raw_dir} ({time.perf_counter() - started:.1f} s); dbt build ...")
             started = time.perf_counter()
-            database = dbt_build(raw_dir, work, args.review_list_size)
+            database = dbt_build(raw_dir, work, args.review_list_size, yaml.safe_load(args.vars) or {})
             log(f"seed {seed}: built in {time.perf_counter() - started:.1f} s")
             seed_truth = pd.read_csv(raw_dir / "ground_truth.csv", dtype=str, keep_default_na=False)
             results.extend(evaluate(seed, database, seed_truth, args.review_list_size))

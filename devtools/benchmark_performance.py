@@ -1,12 +1,13 @@
-"""Performance benchmark: wall time and peak memory of the warehouse build on national synthetic data.
+"""Performance benchmark (developers): wall time and peak memory of the warehouse build on national synthetic data,
+of the step-2 review packet it includes, and of the test suite.
 
-    python scripts/benchmark_performance.py                 # 40 quarters, 10 UCR years, Parquet
-    python scripts/benchmark_performance.py --keep /tmp/perf --skip-small
+    .venv/bin/python devtools/benchmark_performance.py                 # 40 quarters, 10 UCR years, Parquet
+    .venv/bin/python devtools/benchmark_performance.py --keep /tmp/perf --skip-small --skip-suite
 
 Steps (each timed; peak memory = maximum resident set size of the command and its children, from
 `/usr/bin/time -v` when present, else `getrusage(RUSAGE_CHILDREN)` in a fresh wrapper process):
 
-1. write a national scenario (scripts/generate_scenarios.py: every county, `--quarters` quarters, `--ucr-years` UCR
+1. write a national scenario (devtools/generate_scenarios.py: every county, `--quarters` quarters, `--ucr-years` UCR
    years, Parquet);
 2. `dbt parse --no-partial-parse` alone (dbt's fixed start-up and parsing cost);
 3. `dbt build --vars '{raw_dir: DIR}'`: every seed, model, data test and unit test, into a temporary DuckDB file
@@ -15,9 +16,13 @@ Steps (each timed; peak memory = maximum resident set size of the command and it
    target/manifest.json, `create or replace table|view ... as <compiled>`) and of every data test
    (`select count(*) from (<compiled>)`) re-run through plain DuckDB in a fresh process on a copy of the built
    database; the difference to step 3 is dbt's overhead (parsing, seeds through agate, hooks, contracts, threads);
-5. smaller builds for comparison: one quarter of data, and a backfill of 8 quarters.
+5. the review packet's cost: the same builds (the 40 quarters, and the embedded data) without the step-2 models
+   (`--exclude` the review marts), and the writing of the packets' HTML files of the embedded data;
+6. smaller builds for comparison: one quarter of data, and a backfill of 8 quarters;
+7. the test suite (`python -m pytest tests/python`), beside the build.
 
-Targets: the whole 40-quarter build including tests under 60 s and under 2 GB peak memory.
+Targets: the whole 40-quarter build including tests under 60 s and under 2 GB peak memory; the packet (1,000
+rank replicates) adds at most 15 s on the embedded data and 30 s on the 40 quarters.
 """
 
 from __future__ import annotations
@@ -37,9 +42,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from scm.dbt import environment
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-GENERATOR = REPO_ROOT / "scripts" / "generate_scenarios.py"
+GENERATOR = REPO_ROOT / "devtools" / "generate_scenarios.py"
 DBT = Path(sys.executable).with_name("dbt")
+# The step-2 review models and everything after them: what the packet adds to a build.
+REVIEW_MODELS = [
+    "int_unit_covariates+",
+    "fct_unit_quarter_statistics+",
+    "fct_sensitivity_ranks+",
+    "fct_rank_stability+",
+    "rpt_review_packet+",
+]
 GNU_TIME = Path("/usr/bin/time")
 TARGET_SECONDS = 60.0
 TARGET_MEGABYTES = 2048.0
@@ -90,13 +105,7 @@ def check(what: str, measured: Measured) -> Measured:
 
 
 def dbt_environment(work: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "SCM_DUCKDB_PATH": str(work / WAREHOUSE_NAME),
-        "SCM_HISTORY_PATH": str(work / "history.duckdb"),
-        "DBT_PROFILES_DIR": str(REPO_ROOT),
-        "DBT_PROJECT_DIR": str(REPO_ROOT),
-    }
+    return environment(work / WAREHOUSE_NAME, work / "history.duckdb")
 
 
 def generate(args: argparse.Namespace, out: Path, quarters: int, ucr_years: int | None) -> Measured:
@@ -127,8 +136,9 @@ def dbt(arguments: list[str], work: Path) -> Measured:
     return check("dbt " + " ".join(arguments[:1]), measure(command, dbt_environment(work)))
 
 
-def build(raw_dir: Path, work: Path) -> Measured:
-    return dbt(["build", "--vars", f"{{raw_dir: '{raw_dir}'}}"], work)
+def build(raw_dir: Path | None, work: Path, exclude: list[str] | None = None) -> Measured:
+    arguments = ["build", *(["--vars", f"{{raw_dir: '{raw_dir}'}}"] if raw_dir else [])]
+    return dbt([*arguments, *(["--exclude", *exclude] if exclude else [])], work)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -249,6 +259,7 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1, help="scenario seed")
     parser.add_argument("--backfill-quarters", type=int, default=8, help="quarters of the backfill build")
     parser.add_argument("--skip-small", action="store_true", help="skip the single-quarter and backfill builds")
+    parser.add_argument("--skip-suite", action="store_true", help="skip timing the test suite")
     parser.add_argument("--keep", type=Path, default=None, help="keep data, warehouses and targets here")
     parser.add_argument("--replay", nargs=4, metavar=("DB", "HISTORY", "TARGET", "REPORT"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -261,7 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         Path(report).write_text(json.dumps(replay(database, history, target)))
         return 0
 
-    command_line = shlex.join([Path(sys.executable).name, "scripts/benchmark_performance.py", *sys.argv[1:]])
+    command_line = shlex.join([Path(sys.executable).name, "devtools/benchmark_performance.py", *sys.argv[1:]])
     rows: list[tuple[str, float, float | None, str]] = []
     with tempfile.TemporaryDirectory(prefix="scm-performance-") as temporary:
         root = args.keep or Path(temporary)
@@ -300,6 +311,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         )
 
+        log(f"dbt build on {args.quarters} quarters without the review packet's models ...")
+        without = build(raw, root / f"build-{args.quarters}q-without-packet", REVIEW_MODELS)
+        rows.append(("  the same without the step-2 packet models", *_sm(without), packet_note(built, without, 30)))
+
+        log("dbt build on the embedded data, with and without the packet's models, and the packets' HTML ...")
+        embedded = build(None, root / "build-embedded")
+        rows.append(("dbt build, embedded data (all models + tests)", *_sm(embedded), ""))
+        embedded_without = build(None, root / "build-embedded-without-packet", REVIEW_MODELS)
+        rows.append(
+            (
+                "  the same without the step-2 packet models",
+                *_sm(embedded_without),
+                packet_note(embedded, embedded_without, 15),
+            )
+        )
+        packets = write_packet_files(root / "build-embedded")
+        rows.append(("  writing the packets' HTML, CSV and XLSX (embedded)", *_sm(packets), ""))
+
         if not args.skip_small:
             for quarters in (1, args.backfill_quarters):
                 label = "single quarter" if quarters == 1 else f"backfill of {quarters} quarters"
@@ -308,6 +337,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 generate(args, small_raw, quarters, None)
                 small = build(small_raw, root / f"build-{quarters}q")
                 rows.append((f"dbt build, {label}", *_sm(small), ""))
+
+    if not args.skip_suite:
+        log("the test suite (python -m pytest tests/python) ...")
+        suite = measure([sys.executable, "-m", "pytest", "tests/python", "-q", "-p", "no:randomly"])
+        rows.append(
+            ("test suite: python -m pytest tests/python", *_sm(suite), "passed" if suite.returncode == 0 else "FAILED")
+        )
 
     print()
     print(f"$ {command_line}")
@@ -340,6 +376,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     for seconds, uid in replay_models[:5]:
         print(f"  {seconds:6.2f} s  {uid}")
     return 0
+
+
+def packet_note(full: Measured, without: Measured, target_seconds: float) -> str:
+    added = full.seconds - without.seconds
+    return f"the packet adds {added:.1f} s (target < {target_seconds:.0f} s: {verdict(added < target_seconds)})"
+
+
+def write_packet_files(work: Path) -> Measured:
+    """Publish the embedded build and write its packets, timed in a fresh process."""
+    script = (
+        "import sys; from pathlib import Path; from scm.publish import publish;"
+        " from readers.packet import write_packets;"
+        " work = Path(sys.argv[1]); publish(work / 'warehouse.duckdb', work / 'published');"
+        " write_packets(work / 'published' / 'sc_monitoring.duckdb')"
+    )
+    return check("writing the packets", measure([sys.executable, "-c", script, str(work)]))
 
 
 def _sm(measured: Measured) -> tuple[float, float | None]:

@@ -651,7 +651,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             "reference files in <shared>/data/reference/. Deterministic: re-running reproduces the files "
             "byte for byte. raw_ucr_arrests is a SYNTHETIC placeholder (fixed RNG seed), not FBI data."
         ),
-        epilog="Example: python scripts/build_seeds.py --check  (fails if the committed seeds are stale)",
+        epilog="Example: python devtools/build_seeds.py --check  (fails if the committed seeds are stale)",
     )
     parser.add_argument(
         "--shared",
@@ -687,7 +687,7 @@ def main(argv: list[str] | None = None) -> int:
         differing = check_seeds(seeds, out)
         if differing:
             print(
-                f"seeds are stale; rerun scripts/build_seeds.py. Differing ({len(differing)}):",
+                f"seeds are stale; rerun devtools/build_seeds.py. Differing ({len(differing)}):",
                 file=sys.stderr,
             )
             for path in differing:

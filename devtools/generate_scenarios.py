@@ -90,7 +90,7 @@ FOREIGN_BORN_FLOOR = 0.001  # a county whose ACS estimate is zero still has a fe
 DECOY_MAX_POPULATION = 5000
 SIZE_CLASSES = 5
 ANOMALY_KINDS = ("excess_match_rate", "excess_minor_share", "excess_matches_vs_crime")
-SOURCE_LABEL = "synthetic scenario (scripts/generate_scenarios.py)"
+SOURCE_LABEL = "synthetic scenario (devtools/generate_scenarios.py)"
 TABLES = (IDENTIFICATIONS, CENSUS, UCR)
 
 # The raw contract's columns and types, from its one definition (models/staging/_raw__sources.yml, read by
@@ -609,7 +609,7 @@ def generate(options: Options) -> dict[str, object]:
 
     kinds = {kind: sum(a.kind == kind for a in anomalies) for kind in ANOMALY_KINDS}
     summary: dict[str, object] = {
-        "generator": "scripts/generate_scenarios.py",
+        "generator": "devtools/generate_scenarios.py",
         "generator_version": GENERATOR_VERSION,
         # Without `out`, so that the same scenario written to two directories is byte-identical.
         "arguments": {key: value for key, value in asdict(options).items() if key != "out"},

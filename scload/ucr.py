@@ -474,7 +474,7 @@ def load(path: Path, year: int, reference: Reference) -> Load:
         "777, 999)",
         rows.assign(_code=codes)[unknown],
         lambda row: f"{row[LABEL_COLUMN]}: county code {row['_code']}",
-        "a renamed or merged county goes into FIPS_CHANGES, a divided area into FIPS_SPLITS of scripts/build_seeds.py",
+        "a renamed or merged county goes into FIPS_CHANGES, a divided area into FIPS_SPLITS of devtools/build_seeds.py",
     )
     check_unique(
         problems,

@@ -1,8 +1,8 @@
 """The committed custody-site seeds (ref_custody_facilities, ref_ice_detention_adp): keys, counties, ADP totals
 and the facilities METHODS.md and the shared PROVENANCE.md name.
 
-Reads only the committed seeds: the builder (scripts/build_custody_seeds.py) needs ../shared, which a clone of the
-product does not have; ``python scripts/build_custody_seeds.py --check`` is the developers' check that the seeds
+Reads only the committed seeds: the builder (devtools/build_custody_seeds.py) needs ../shared, which a clone of the
+product does not have; ``python devtools/build_custody_seeds.py --check`` is the developers' check that the seeds
 match their sources.
 """
 
@@ -15,7 +15,7 @@ from dbt_helpers import REPO_ROOT
 REFERENCE_DIR = REPO_ROOT / "seeds" / "reference"
 
 # ADP summed per fiscal year over the seed, computed once from the ICE list (FY09 ADP ... FY18 ADP) by
-# scripts/build_custody_seeds.py: placed = source total of the ice_detention rows - the unplaceable rows (the nine
+# devtools/build_custody_seeds.py: placed = source total of the ice_detention rows - the unplaceable rows (the nine
 # ICE detention facilities in Guam, Puerto Rico, the Northern Mariana Islands and the Virgin Islands).
 #   FY    ice_detention rows   unplaceable   placed
 #   2009      31,261.00            74.00    31,187.00

@@ -1,6 +1,6 @@
 -- normal_upper_tail and normal_lower_tail against ref_normal_tail: Φ(−x) computed by mpmath at 50 digits at 2,018
 -- points 0 <= x <= 50 (a 0.02 grid to 38.5, every switch of the macro and of the one it replaced, multiples of 1/16,
--- the underflow region; scripts/build_normal_tail_table.py). A row is returned, and the test fails, where
+-- the underflow region; devtools/build_normal_tail_table.py). A row is returned, and the test fails, where
 --   * the relative error of normal_upper_tail(x) exceeds 1e-15 (where Φ(−x) is a normal double, x < 37.52), or the
 --     absolute error exceeds two smallest subnormals, 9.9e-324 (where it is subnormal or zero);
 --   * normal_lower_tail(x) or normal_lower_tail(−x) is not normal_upper_tail(x) to the bit (Φ(−|x|), even in x);
