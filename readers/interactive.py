@@ -2,7 +2,7 @@
 (readers/figures.py: the units' own limits from the marts, nothing recomputed). Hovering a dot shows the unit, its
 observed and expected counts, the ratio and its rank; the dashboard opens a unit's page when its dot is clicked
 (each dot carries the unit code as `customdata[0]`). Labels of the listed units are placed so that they do not
-overlap."""
+overlap: they stand in a column right of the labelled dots, each with a line to its dot."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from readers.queries import Statistic
 
 LIMIT_STYLES = {"95": ("95 % limits", "dash"), "998": ("99.8 % limits", "solid")}
 LABEL_GAP = 0.045  # the smallest vertical distance between two labels, as a share of the plot's height
+LABEL_COLUMN_OFFSET = 0.6  # the label column's distance right of the rightmost labelled dot, in decades of the x axis
 
 
 def spread_labels(positions: list[float], gap: float) -> list[float]:
@@ -85,25 +86,35 @@ def funnel_figure(statistic: Statistic, scores: pd.DataFrame, synthetic: bool = 
                 )
             )
         labelled = units[units["on_list"]].sort_values("review_rank").head(LABELLED_UNITS_MAX)
-        heights = spread_labels([min(r, ceiling * 0.98) / ceiling for r in labelled["ratio"]], LABEL_GAP)
-        for unit, height in zip(labelled.itertuples(), heights, strict=True):
-            figure.add_annotation(
-                x=math.log10(unit.size),
-                y=height * ceiling,
-                xref="x",
-                yref="y",
-                text=f"{int(unit.review_rank)} {unit.unit_name}",
-                showarrow=True,
-                arrowhead=0,
-                arrowwidth=0.6,
-                ax=40,
-                ay=0,
-                axref="pixel",
-                ayref="pixel",
-                font={"size": 10},
-                xanchor="left",
-                bgcolor="rgba(255,255,255,0.7)",
+        if not labelled.empty:
+            # The labels stand in one column right of the labelled dots, spread so that they do not overlap, each
+            # with a line to its own dot (the arrow's tail at the label, in data coordinates).
+            column = min(
+                math.log10(float(labelled["size"].max())) + LABEL_COLUMN_OFFSET,
+                math.log10(float(units["size"].max())) - LABEL_COLUMN_OFFSET,
             )
+            shown = [min(float(r), ceiling * 0.98) for r in labelled["ratio"]]
+            heights = spread_labels([value / ceiling for value in shown], LABEL_GAP)
+            for unit, y, height in zip(labelled.itertuples(), shown, heights, strict=True):
+                above = f" ({fmt.ratio(unit.ratio)}, above the plot)" if unit.ratio > ceiling * 0.98 else ""
+                figure.add_annotation(
+                    x=math.log10(unit.size),
+                    y=y,
+                    xref="x",
+                    yref="y",
+                    ax=column,
+                    ay=height * ceiling,
+                    axref="x",
+                    ayref="y",
+                    text=f"{int(unit.review_rank)} {unit.unit_name}{above}",
+                    showarrow=True,
+                    arrowhead=0,
+                    arrowwidth=0.6,
+                    arrowcolor="#666666",
+                    font={"size": 10},
+                    xanchor="left",
+                    bgcolor="rgba(255,255,255,0.8)",
+                )
         figure.update_yaxes(range=[0, ceiling])
     if synthetic:
         figure.add_annotation(
@@ -126,6 +137,6 @@ def funnel_figure(statistic: Statistic, scores: pd.DataFrame, synthetic: bool = 
         margin={"l": 60, "r": 20, "t": 50, "b": 50},
         legend={"orientation": "h"},
         clickmode="event+select",
-        dragmode="select",
+        dragmode="zoom",  # Streamlit turns a click into a selection only when dragmode is not select or lasso
     )
     return figure

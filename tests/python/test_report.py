@@ -1,19 +1,14 @@
 """The quarterly report renders into one self-contained HTML file (no network reference) with the review list, the
 custody section, the funnel plots, the synthetic-data note and the record's version; headless Chromium renders
-the report and a dashboard page into screenshots (build/test-screenshots/)."""
+the report into a screenshot (build/test-screenshots/; the dashboard's are in test_screenshots.py)."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import SCREENSHOT_MIN_BYTES, WAIT_SECONDS, free_port, screenshot, wait_for
+from browser import SCREENSHOT_MIN_BYTES, screenshot
 from conftest import Published
 from dbt_helpers import REPO_ROOT
 
@@ -22,7 +17,6 @@ from readers.report import write_report
 from scm import record
 
 pytestmark = pytest.mark.e2e
-STREAMLIT = Path(sys.executable).parent / "streamlit"
 SCREENSHOTS = REPO_ROOT / "build" / "test-screenshots"
 
 
@@ -47,7 +41,7 @@ def test_report_is_self_contained_with_review_list_custody_funnels_and_record(
         assert f"<td>{unit.county_fips}</td>" in text
     assert "High scores with a known custody explanation" in text
     assert "Sherburne County Jail holds ICE detainees" in text
-    assert "Version 1 of 1 in the operator's record: not yet sent to reviewers" in text
+    assert "Version 1 of 1 in the operator&#x27;s record: not yet sent to reviewers" in text
     assert "embedded seeds" in text
     assert str(REPO_ROOT) not in text  # no absolute path of the operator's machine
     assert "None" not in re.sub(r"<[^>]+>", " ", text).split()
@@ -63,37 +57,4 @@ def test_report_file_renders_in_headless_chromium(report: Path, tmp_path: Path) 
     png = screenshot(report.as_uri(), tmp_path / "profile", "document.images.length == 3")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     (SCREENSHOTS / "report.png").write_bytes(png)
-    assert len(png) > SCREENSHOT_MIN_BYTES
-
-
-@pytest.fixture
-def dashboard_url(published: Published, tmp_path: Path) -> Iterator[str]:
-    """A Streamlit server of the dashboard on 127.0.0.1 and a free port, stopped after the test."""
-    port = free_port()
-    log = (tmp_path / "streamlit.log").open("w")
-    server = subprocess.Popen(
-        [str(STREAMLIT), "run", str(REPO_ROOT / "dashboard" / "app.py"), "--server.port", str(port)],
-        cwd=REPO_ROOT,
-        env={**os.environ, "SCM_PUBLISHED_DATABASE": str(published.database)},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/_stcore/health", time.monotonic() + WAIT_SECONDS)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
-
-
-def test_dashboard_page_renders_in_headless_chromium(dashboard_url: str, tmp_path: Path) -> None:
-    png = screenshot(
-        dashboard_url,
-        tmp_path / "profile",
-        "document.querySelectorAll('[data-testid=\"stDataFrame\"]').length > 1"
-        " && document.body.innerText.includes('custody explanation')",
-    )
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    (SCREENSHOTS / "dashboard-review-list.png").write_bytes(png)
     assert len(png) > SCREENSHOT_MIN_BYTES
