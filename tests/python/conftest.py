@@ -1,15 +1,21 @@
-"""Shared fixtures of the Python tests, and a progress line per test file.
+"""Shared fixtures of the Python tests, a progress line per test file, and sqlfluff in the background.
 
 The end-to-end tests (marked ``e2e``; ``pytest -m "not e2e"`` skips them) share one real ``dbt build`` of the
 embedded seeds (``dbt_build_result``, ``warehouse``) and one published release of it with its record
 (``published``): every test that only reads them uses these instead of building again. Tests that change inputs,
 vars or the record build their own.
+
+sqlfluff with the dbt templater takes over a minute single-threaded: when test_lint.py's test_sqlfluff is
+selected, the lint starts in a background process as soon as the tests are collected, and the lint tests run
+last, so that it overlaps with the dbt builds (``sqlfluff_lint`` waits for it).
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -27,6 +33,38 @@ _progress: dict[str, object] = {"started": time.monotonic(), "files": Counter(),
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "e2e: end-to-end tests that run the real dbt build into a temporary DuckDB file")
+
+
+SQLFLUFF = [str(Path(sys.executable).parent / "sqlfluff"), "lint", "models", "macros", "tests", "analyses", "--nocolor"]
+_sqlfluff: dict[str, object] = {}
+
+
+def start_sqlfluff() -> None:
+    """sqlfluff on every model, macro, test and analysis, in a background process writing to a temporary file."""
+    output = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (open until the test reads it)
+    env = {**os.environ, "DBT_PROFILES_DIR": str(REPO_ROOT), "DBT_PROJECT_DIR": str(REPO_ROOT)}
+    env["DBT_TARGET_PATH"] = tempfile.mkdtemp(prefix="sqlfluff-target-")  # never the project's target/
+    process = subprocess.Popen(SQLFLUFF, cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    _sqlfluff.update(process=process, output=output)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The lint tests last; sqlfluff started now in the background when its test is selected."""
+    items.sort(key=lambda item: item.nodeid.split("::")[0].endswith("test_lint.py"))
+    if any(item.nodeid.endswith("test_lint.py::test_sqlfluff") for item in items):
+        start_sqlfluff()
+
+
+@pytest.fixture(scope="session")
+def sqlfluff_lint() -> tuple[int, str]:
+    """The background sqlfluff run's exit code and output (started here when the collection did not)."""
+    if "process" not in _sqlfluff:
+        start_sqlfluff()
+    process: subprocess.Popen[bytes] = _sqlfluff["process"]  # type: ignore[assignment]
+    output = _sqlfluff["output"]
+    returncode = process.wait(timeout=900)
+    output.seek(0)  # type: ignore[attr-defined]
+    return returncode, output.read()  # type: ignore[attr-defined]
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

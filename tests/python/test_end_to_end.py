@@ -390,7 +390,9 @@ def test_selected_period_and_definition(marts: dict[str, pd.DataFrame], assemble
 def test_inputs_match_intermediate(con: duckdb.DuckDBPyConnection, assembled: Assembled) -> None:
     """The assembled inputs against ``intermediate.int_statistic_inputs`` (locates a difference early)."""
     wh = _selected(
-        _table(con, "intermediate.int_statistic_inputs").rename(columns={"unit_fips": "county_fips"}),
+        _table(con, "intermediate.int_statistic_inputs where window_quarters = 4").rename(
+            columns={"unit_fips": "county_fips"}
+        ),
         assembled.reporting_period,
     )
     ref = assembled.inputs.set_index("unit_fips")
@@ -589,7 +591,7 @@ def test_spot_new_york_city(con: duckdb.DuckDBPyConnection, marts: dict[str, pd.
     - UCR 2011, offenses with in_arrest_total summed over the five boroughs: A = 315639, of which Levels 2-3
       293593 (p0 = 0.9301543852312294); coverage 100.0 in every borough.
     """
-    inputs = _table(con, "intermediate.int_statistic_inputs")
+    inputs = _table(con, "intermediate.int_statistic_inputs where window_quarters = 4")
     nyc = inputs[(inputs["unit_fips"] == "36085") & inputs["is_selected_period"]].iloc[0]
     assert nyc["member_counties"] == "36005 36047 36061 36081 36085"
     assert int(nyc["census_population"]) == 8175133

@@ -1,5 +1,6 @@
 """House style as tests: ruff on the Python, sqlfluff (dbt templater, DuckDB dialect) on every model, macro,
-test and analysis. A lint finding fails the test with the linter's own report."""
+test and analysis (started in the background when the tests are collected: conftest.py). A lint finding fails the
+test with the linter's own report."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def test_ruff(arguments: list[str]) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_sqlfluff() -> None:
-    result = run([str(BIN / "sqlfluff"), "lint", "models", "macros", "tests", "analyses", "--nocolor"])
-    findings = [line for line in result.stdout.splitlines() if not line.startswith("WARNING    Skipped")]
-    assert result.returncode == 0, "\n".join(findings) + result.stderr
+def test_sqlfluff(sqlfluff_lint: tuple[int, str]) -> None:
+    """sqlfluff ran in the background from the start of the session (conftest.py)."""
+    returncode, output = sqlfluff_lint
+    findings = [line for line in output.splitlines() if not line.startswith("WARNING    Skipped")]
+    assert returncode == 0, "\n".join(findings)

@@ -29,8 +29,12 @@ MARTS = {
     "fct_crime_adjusted_matches",
     "fct_match_rate",
     "fct_minor_offense_share",
+    "fct_rank_stability",
+    "fct_sensitivity_ranks",
     "fct_unit_inputs",
+    "fct_unit_quarter_statistics",
     "rpt_anomaly_ranking",
+    "rpt_review_packet",
 }
 
 

@@ -82,6 +82,7 @@ def unit_periods(database: Path) -> pd.DataFrame:
         frame = connection.sql(
             "select unit_fips, reporting_period, n_source_rows, submissions, matches_total, matches_level1,"
             " matches_level2_3, exposure_years from intermediate.int_identifications_unit_periods"
+            " where window_quarters = 4"
         ).df()
     return frame.set_index(["unit_fips", "reporting_period"]).sort_index()
 
