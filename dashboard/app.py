@@ -61,15 +61,6 @@ TABLE_ROW_HEIGHT = 35  # st.dataframe's row height in pixels
 UNITS_CACHED = 256  # units whose packet and charts stay in memory
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # ineligible_reason codes of the marts, in words (the packet's quarterly table and the statistics in the window).
-NOT_SCORED_WORDS = {
-    "expected_below_minimum": "too few expected to score",
-    "zero_foreign_born_estimate": "no foreign-born residents in the estimate",
-    "no_submissions": "no fingerprint submissions",
-    "too_few_known_level_matches": "too few matches with a known ICE level",
-    "no_known_level_matches": "no match with a known ICE level",
-    "low_ucr_coverage": "UCR coverage too low",
-    "not_activated": "Secure Communities not yet active",
-}
 MINOR_DEFINITION_WORDS = {"level3": "ICE level 3", "level2_3": "ICE levels 2 and 3"}
 MAP_LAYERS: dict[str, str] = {
     "combined_score": "Combined score (higher: further from expectation)",
@@ -159,30 +150,6 @@ def packet_images(database: Path, period: str, unit: str) -> dict[str, bytes]:
 
 
 # ---------------------------------------------------------------------------------------------------- words
-
-
-def not_scored_words(reason: object) -> str:
-    """An ineligible_reason code in words ('–' when there is none)."""
-    if fmt.is_missing(reason):
-        return fmt.MISSING
-    return NOT_SCORED_WORDS.get(str(reason), str(reason).replace("_", " "))
-
-
-def period_text(row: pd.Series) -> str:
-    """The window and the days the counts really cover, truthfully: the embedded ICE table is cumulative from each
-    county's activation, so its counts can start long before the window."""
-    window = f"{fmt.day(row['window_start_date'])} to {fmt.day(row['window_end_date'])}"
-    if fmt.is_missing(row["counts_start_date"]):
-        return f"Window {window}; no counts fall in it."
-    counts = f"{fmt.day(row['counts_start_date'])} to {fmt.day(row['counts_end_date'])}"
-    if counts == window:
-        return f"Window {window}; the counts cover exactly the window."
-    cumulative = (
-        " (the source table counts cumulatively from the county's activation)"
-        if row["counts_start_date"] < row["window_start_date"]
-        else ""
-    )
-    return f"Window {window}; the counts cover {counts}{cumulative}, not the window."
 
 
 def rank_text(rank: object) -> str:
@@ -502,7 +469,7 @@ def window_statistics_table(statistics: pd.DataFrame, row: pd.Series) -> pd.Data
             "p": statistics["p_value"].map(lambda value: fmt.probability(value).replace(" ", NO_BREAK)),
             "q": statistics["q_value"].map(lambda value: fmt.probability(value).replace(" ", NO_BREAK)),
             "ranked": [fmt.yes_no(row[f"{statistic.prefix}_is_ranked"]) for statistic in STATISTICS],
-            "not scored because": statistics["ineligible_reason"].map(not_scored_words),
+            "not scored because": statistics["ineligible_reason"].map(fmt.not_scored_words),
         }
     )
 
@@ -538,7 +505,7 @@ def inputs_table(inputs: pd.Series) -> pd.DataFrame:
     ]
     for column, label in (("unit_invalid_reason", "Unit not scored"), ("ucr_invalid_reason", "UCR not used")):
         if not fmt.is_missing(inputs[column]):
-            rows.append((label, not_scored_words(inputs[column])))
+            rows.append((label, fmt.not_scored_words(inputs[column])))
     return pd.DataFrame(rows, columns=["figure", "value"])
 
 
@@ -577,7 +544,7 @@ def packet_sections(database: Path, period: str, unit_data: packets.UnitPacket) 
         f"**{fmt.sentence(packets.place_text(row))}.** Score {fmt.decimal(row['combined_score'], 1)}; "
         f"{fmt.text(row['sensitivity_summary'])}."
     )
-    st.caption(period_text(row))
+    st.caption(packets.period_text(row))
     st.subheader("Why the unit is here")
     st.info(str(row["flag_reasons"]))
     if not fmt.is_missing(row["analyst_notes"]):
@@ -600,7 +567,7 @@ def packet_sections(database: Path, period: str, unit_data: packets.UnitPacket) 
         table(tables["seasonality"])
     st.markdown("**Every quarter, scored on its own**")
     quarters = tables["quarters"].assign(
-        **{"not scored because": unit_data.quarters["ineligible_reason"].map(not_scored_words).to_numpy()}
+        **{"not scored because": unit_data.quarters["ineligible_reason"].map(fmt.not_scored_words).to_numpy()}
     )
     table(quarters, wide=True)
     st.subheader("The unit against its neighbours")
@@ -622,6 +589,10 @@ def packet_sections(database: Path, period: str, unit_data: packets.UnitPacket) 
     table(rank_history_table(rank_history(database, unit_data.fips)))
     st.subheader("What the data cannot say")
     st.caption(fmt.sentence(row["data_limitations"]) + ".")
+    warnings = packets.ucr_data_quality_warnings(row)
+    if warnings:
+        st.markdown("**UCR data-quality warnings** (the UCR file behind statistics 2 and 3, in the year used)")
+        st.markdown("\n".join(f"- {fmt.sentence(warning)}." for warning in warnings))
     st.download_button(
         "Download this unit's tables (XLSX)",
         workbook(tables),
@@ -650,7 +621,7 @@ def marts_sections(database: Path, period: str, unit: str, ranked_row: pd.Series
     if inputs.empty:
         st.write("No inputs for this unit in this period.")
         return
-    st.caption(period_text(inputs.iloc[0]))
+    st.caption(packets.period_text(inputs.iloc[0]))
     st.subheader("Why it ranks where it does")
     st.info(str(ranked_row["flag_reasons"]))
     st.subheader("Inputs")

@@ -7,8 +7,9 @@ writes:
   ref_reporting_units, ref_ucr_offense_classes (CONTRACT.md, "Reference tables"; ref_fips_splits is the project's
   own: the areas a source may report that were divided among several 2010 counties);
 * ``seeds/raw/``: the embedded default raw tables raw_sc_identifications, raw_census_foreign_born and
-  raw_ucr_arrests (CONTRACT.md, "Inputs"). raw_ucr_arrests is SYNTHETIC: the ICPSR county-level UCR files may
-  not be redistributed, so the seed is a labelled placeholder drawn from national 2011 arrest rates.
+  raw_ucr_arrests (CONTRACT.md, "Inputs"), and the optional companion raw_ucr_data_quality, empty.
+  raw_ucr_arrests is SYNTHETIC: the ICPSR county-level UCR files may not be redistributed, so the seed is a
+  labelled placeholder drawn from national 2011 arrest rates.
 
 Output is byte-for-byte reproducible: rows sorted by key, fixed float formatting, UTF-8, LF line endings,
 empty string for null, a fixed RNG seed. ``--check`` rebuilds into a temporary folder and compares with the
@@ -591,6 +592,13 @@ def build_raw_ucr_arrests(counties: pd.DataFrame) -> pd.DataFrame:
     return finish(frame, list(frame.columns), key, "raw_ucr_arrests")
 
 
+def build_raw_ucr_data_quality() -> pd.DataFrame:
+    """The optional companion of raw_ucr_arrests, EMPTY: the synthetic placeholder comes from no ICPSR file, so it
+    has no sub-total warnings (the UCR loader writes the real ones into a raw_dir)."""
+    columns = ["county_fips", "data_year", "rule", "source_fips", "total_code", "total_value", "parts_sum", "gap"]
+    return pd.DataFrame(columns=[*columns, "action"])
+
+
 # ---------------------------------------------------------------------------------------------------- main
 
 
@@ -616,6 +624,7 @@ def build_all(shared: Path) -> list[Seed]:
             lambda: build_raw_census_foreign_born(reference_dir, counties, county_set),
         ),
         ("raw", "raw_ucr_arrests", lambda: build_raw_ucr_arrests(counties)),
+        ("raw", "raw_ucr_data_quality", build_raw_ucr_data_quality),
     ]
     seeds = []
     for folder, name, build in steps:

@@ -75,3 +75,22 @@ def sentence(value: object) -> str:
 
 def text(value: object) -> str:
     return MISSING if is_missing(value) else str(value)
+
+
+# Why a statistic was not scored (ineligible_reason), in words.
+NOT_SCORED_WORDS = {
+    "expected_below_minimum": "too few expected to score",
+    "zero_foreign_born_estimate": "no foreign-born residents in the estimate",
+    "no_submissions": "no fingerprint submissions",
+    "too_few_known_level_matches": "too few matches with a known ICE level",
+    "no_known_level_matches": "no match with a known ICE level",
+    "low_ucr_coverage": "UCR coverage too low",
+    "not_activated": "Secure Communities not yet active",
+}
+
+
+def not_scored_words(reason: object) -> str:
+    """An ineligible_reason code in words ('–' when there is none)."""
+    if is_missing(reason):
+        return MISSING
+    return NOT_SCORED_WORDS.get(str(reason), str(reason).replace("_", " "))

@@ -82,6 +82,23 @@ def load_unit_packet(database: Path, row: pd.Series) -> UnitPacket:
 # ---------------------------------------------------------------------------------------------------- tables
 
 
+def period_text(row: pd.Series) -> str:
+    """The window and the days the counts really cover, truthfully: the embedded ICE table is cumulative from each
+    county's activation, so its counts can start long before the window."""
+    window = f"{fmt.day(row['window_start_date'])} to {fmt.day(row['window_end_date'])}"
+    if fmt.is_missing(row["counts_start_date"]):
+        return f"Window {window}; no counts fall in it."
+    counts = f"{fmt.day(row['counts_start_date'])} to {fmt.day(row['counts_end_date'])}"
+    if counts == window:
+        return f"Window {window}; the counts cover exactly the window."
+    cumulative = (
+        " (the source table counts cumulatively from the county's activation)"
+        if row["counts_start_date"] < row["window_start_date"]
+        else ""
+    )
+    return f"Window {window}; the counts cover {counts}{cumulative}, not the window."
+
+
 def place_text(row: pd.Series) -> str:
     if bool(row["is_flagged"]):
         return f"place {int(row['review_rank'])} on the review list (rank {int(row['anomaly_rank'])} of all units)"
@@ -194,7 +211,7 @@ def trend_table(quarters: pd.DataFrame) -> pd.DataFrame:
                 for low, high in zip(quarters["ratio_lower_998"], quarters["ratio_upper_998"], strict=True)
             ],
             "above the 99.8 % limit": quarters["is_above_limit"].map(fmt.yes_no),
-            "not scored because": quarters["ineligible_reason"].map(fmt.text),
+            "not scored because": quarters["ineligible_reason"].map(fmt.not_scored_words),
         }
     )
 
@@ -262,14 +279,30 @@ def firmness_table(packet: UnitPacket) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def ucr_data_quality_warnings(row: pd.Series) -> list[str]:
+    """Part 5: the UCR file's data-quality warnings of the unit in the data years the period uses, one sentence
+    each (rpt_review_packet.ucr_data_quality_warnings joins them with "; " and starts each with "UCR <year>");
+    none when there are none, or in a release built before the column existed."""
+    warnings = row.get("ucr_data_quality_warnings")
+    if fmt.is_missing(warnings):
+        return []
+    return re.split(r"; (?=UCR \d{4})", str(warnings))
+
+
+def ucr_data_quality_table(row: pd.Series) -> pd.DataFrame:
+    """Part 5: the UCR data-quality warnings as a table, one row each (empty when none)."""
+    return pd.DataFrame({"UCR data-quality warning": ucr_data_quality_warnings(row)})
+
+
 def unit_tables(packet: UnitPacket) -> dict[str, pd.DataFrame]:
-    """Every table of a unit's packet, by name (also the CSV and XLSX exports)."""
+    """Every table of a unit's packet, by name (also the CSV and XLSX exports); tables without rows left out."""
     tables = {
         "context": context_table(packet.row),
         "statistics": statistics_table(packet.row),
         "seasonality": seasonality_table(packet.row),
         "quarters": trend_table(packet.quarters),
         "submissions": submissions_table(packet.quarters),
+        "ucr_data_quality": ucr_data_quality_table(packet.row),
         "neighbours": neighbour_table(packet.neighbours),
         "rank_firmness": firmness_table(packet),
     }
@@ -324,7 +357,7 @@ def trend_figure(quarters: pd.DataFrame, statistic: Statistic) -> Figure | None:
     axes.set_xticks(list(x), scored["quarter"].tolist(), rotation=45, fontsize=7)
     axes.set_ylabel("observed / expected")
     axes.set_title(statistic.label, fontsize=9)
-    axes.legend(fontsize=7, loc="upper left")
+    axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)  # beside the points
     return figure
 
 
@@ -407,9 +440,10 @@ def unit_section(packet: UnitPacket, database: Path) -> str:
     parts = [
         f"<h1>Review packet: {html.escape(packet.title)}, {html.escape(str(row['reporting_period']))}</h1>",
         (
-            f"<p>{html.escape(place_text(row))}. Score {fmt.decimal(row['combined_score'], 1)}; "
+            f"<p>{html.escape(fmt.sentence(place_text(row)))}. Score {fmt.decimal(row['combined_score'], 1)}; "
             f"{html.escape(fmt.text(row['sensitivity_summary']))}.</p>"
         ),
+        f"<p class='note'>{html.escape(period_text(row))}</p>",
         "<h2>Why the unit is here</h2>",
         f"<div class='reasons'>{html.escape(str(row['flag_reasons']))}</div>",
     ]
@@ -455,7 +489,26 @@ def unit_section(packet: UnitPacket, database: Path) -> str:
         "<h2>What the data cannot say</h2>",
         f"<p class='note'>{html.escape(fmt.sentence(row['data_limitations']))}.</p>",
     ]
+    parts += ucr_data_quality_html(row)
     return "".join(parts)
+
+
+def ucr_data_quality_html(row: pd.Series) -> list[str]:
+    """The UCR data-quality warnings as HTML, a list item each; nothing when there are none."""
+    warnings = ucr_data_quality_warnings(row)
+    if not warnings:
+        return []
+    several = len(warnings) > 1
+    return [
+        "<h3>UCR data-quality warnings</h3>",
+        (
+            f"<p class='note'>In the UCR arrest file behind statistics 2 and 3, {len(warnings)} "
+            f"{'sub-totals miss' if several else 'sub-total misses'} the sum of {'their' if several else 'its'} "
+            "parts by more than ICPSR's rounding, in the data year this period uses (the loader's warnings, "
+            "raw_ucr_data_quality):</p>"
+        ),
+        "<ul>" + "".join(f"<li>{html.escape(fmt.sentence(warning))}.</li>" for warning in warnings) + "</ul>",
+    ]
 
 
 def document(title: str, body: str, demonstration: bool) -> str:

@@ -19,7 +19,7 @@ import pandas as pd
 from readers import formatting as fmt
 from readers import queries
 from readers.figures import funnel_caption, funnel_figure, png
-from readers.packet import context_table, load_unit_packet, place_text, statistics_table
+from readers.packet import context_table, load_unit_packet, place_text, statistics_table, ucr_data_quality_warnings
 
 STYLE = """
 body { font-family: sans-serif; max-width: 1200px; margin: 2em auto; color: #222; line-height: 1.35; }
@@ -150,13 +150,17 @@ def packet_summaries(database: Path, period: str) -> str:
         pages.append(
             '<div class="summary">'
             f"<h3>{int(row['review_rank'])}. {html.escape(packet.title)}</h3>"
-            f"<p>{html.escape(place_text(row))}. {html.escape(fmt.sentence(firmness))}.</p>"
+            f"<p>{html.escape(fmt.sentence(place_text(row)))}. {html.escape(fmt.sentence(firmness))}.</p>"
             f"<p>{html.escape(str(row['flag_reasons']))}</p>"
             + table_html([{str(k): fmt.text(v) for k, v in r.items()} for r in context.to_dict("records")], ())
             + table_html(
                 [{str(k): fmt.text(v) for k, v in r.items()} for r in statistics_table(row).to_dict("records")], ()
             )
             + f"<p class='note'>What the data cannot say: {html.escape(fmt.text(row['data_limitations']))}.</p>"
+            + "".join(
+                f"<p class='note'>UCR data-quality warning: {html.escape(warning)}.</p>"
+                for warning in ucr_data_quality_warnings(row)
+            )
             + "</div>"
         )
     return "".join(pages) or "<p><em>no listed unit</em></p>"

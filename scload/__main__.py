@@ -101,7 +101,8 @@ sub-totals (checked, not loaded): P1VLNT = MURDER+RAPE+ROBBERY+AGASSLT, P1PRPTY 
   written (CURFEW, RUNAWAY and SUSPICN included). A gap of at most 2 arrests or 1 % is ICPSR's rounding of imputed
   cells; a larger one is a data-quality warning, never a rejection: printed (rows per rule, up to 5 lines) and
   written to RAW_DIR/raw_ucr_data_quality.csv (county_fips, data_year, rule, source_fips, total_code,
-  total_value, parts_sum, gap, action; a reload of a data year replaces that year's rows).
+  total_value, parts_sum, gap, action; a reload of a data year replaces that year's rows), which the warehouse
+  reads when it is there and the review packet shows in words (rpt_review_packet.ucr_data_quality_warnings).
   Undifferentiated drug arrests (DRUGTOT beyond DRGSALE+DRGPOSS) are counted: added to DRGSALE and DRGPOSS in
   proportion to the county's own split, all to DRGPOSS when both are 0. GAMBLE, DRGSALE and DRGPOSS are loaded as
   given: what they hold beyond their breakdowns is counted. What P1*, GRNDTOT hold beyond their parts is not.

@@ -1,4 +1,5 @@
-"""The raw contract (docs/CONTRACT.md "Inputs: the three raw tables"), read from its one definition.
+"""The raw contract (docs/CONTRACT.md "Inputs: the three raw tables") and its optional companion table, read from
+their one definition.
 
 The definition is the dbt source ``raw`` of ``models/staging/_raw__sources.yml``: the dbt macros read it through
 ``graph.sources`` (macros/inputs/raw_contract.sql), this module reads the same file with ``yaml.safe_load``, and
@@ -9,6 +10,10 @@ Per table: the columns in contract order (name, ``data_type``, whether required,
 the cross-column rules (a SQL ``check`` evaluated row by row, or the name of the ``test`` that checks a rule over
 several rows). The loaders (scload.rawdir) parse and validate by it; the warehouse tests the same rules in
 staging (tests/generic/raw_contract_rules.sql).
+
+``CONTRACT`` holds the contract's three raw tables, the ones every raw_dir must have. ``COMPANIONS`` holds the
+tables the definition marks ``optional`` (``raw_ucr_data_quality``, the UCR loader's data-quality warnings): defined,
+parsed and checked the same way, but a raw_dir may leave them out (the warehouse then reads them as empty).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ SOURCE_NAME = "raw"
 IDENTIFICATIONS = "raw_sc_identifications"
 CENSUS = "raw_census_foreign_born"
 UCR = "raw_ucr_arrests"
+UCR_QUALITY = "raw_ucr_data_quality"
 
 DATA_TYPES = ("varchar", "date", "bigint", "integer", "double", "boolean")
 RULE_KINDS = ("county_code", "range", "accepted_values", "in_reference", "check")
@@ -102,13 +108,14 @@ class Column:
 @dataclass(frozen=True)
 class Table:
     """A raw table of the contract: columns in contract order, the key (unique once county codes are mapped) and
-    the cross-column rules."""
+    the cross-column rules; ``optional`` for a companion table that a raw_dir may leave out."""
 
     name: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     rules: tuple[TableRule, ...] = ()
     description: str = ""
+    optional: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -202,7 +209,10 @@ def parse_table(entry: dict[str, object]) -> Table:
             )
         )
     description = " ".join(str(entry.get("description", "")).split())
-    table = Table(name, tuple(columns), key, tuple(rules), description)
+    optional = meta.get("optional", False)
+    if not isinstance(optional, bool):
+        raise ContractError(f"{DEFINITION.name}: {name}: meta.optional must be true or false, got {optional!r}")
+    table = Table(name, tuple(columns), key, tuple(rules), description, optional)
     checks = [rule.check for rule in table.rules] + [rule.check for column in columns for rule in column.rules]
     for check in checks:
         if check is not None and not table.referenced_columns(check):
@@ -210,8 +220,9 @@ def parse_table(entry: dict[str, object]) -> Table:
     return table
 
 
-def load_contract(path: Path = DEFINITION) -> dict[str, Table]:
-    """The tables of source ``raw`` in ``path``, by name, in the file's order."""
+def load_tables(path: Path = DEFINITION) -> dict[str, Table]:
+    """Every table of source ``raw`` in ``path`` (the contract's and the optional ones), by name, in the file's
+    order."""
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     sources = [source for source in document.get("sources") or [] if source.get("name") == SOURCE_NAME]
     if len(sources) != 1:
@@ -219,4 +230,15 @@ def load_contract(path: Path = DEFINITION) -> dict[str, Table]:
     return {str(entry["name"]): parse_table(entry) for entry in sources[0].get("tables") or []}
 
 
+def load_contract(path: Path = DEFINITION) -> dict[str, Table]:
+    """The contract's raw tables in ``path`` (those not marked ``optional``), by name, in the file's order."""
+    return {name: table for name, table in load_tables(path).items() if not table.optional}
+
+
+def load_companions(path: Path = DEFINITION) -> dict[str, Table]:
+    """The optional companion tables in ``path``, by name, in the file's order."""
+    return {name: table for name, table in load_tables(path).items() if table.optional}
+
+
 CONTRACT: dict[str, Table] = load_contract()
+COMPANIONS: dict[str, Table] = load_companions()

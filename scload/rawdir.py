@@ -1,5 +1,6 @@
 """The raw directory: the three raw tables of docs/CONTRACT.md as CSV files, merged, checked and written, and the
-UCR loader's optional data-quality table ``raw_ucr_data_quality`` (not read by the warehouse's required inputs).
+UCR loader's optional companion table of data-quality warnings ``raw_ucr_data_quality`` (the warehouse reads it when
+it is there, and shows the warnings in the review packet).
 
 ``publish`` takes a loader's new rows, reads the table already in RAW_DIR (checked against the contract like the new
 rows), replaces the rows whose key is reloaded, checks every contract rule on the result (including: no overlapping
@@ -9,10 +10,10 @@ and written the same way, after every table has passed; its rows of a reloaded d
 a warning a corrected file no longer raises disappears. After writing it warns about counties that have
 identifications but no census row, or no UCR row for any year.
 
-The columns, types, key and rules are the contract's one definition (scload.contract, read from
-models/staging/_raw__sources.yml, the same file the warehouse's staging tests read): each column is parsed by its
-type and checked by its rules, each cross-column rule's SQL ``check`` is evaluated by DuckDB as the warehouse
-evaluates it, and the rules over several rows (``ROW_SET_RULES``) are implemented here by name.
+The columns, types, key and rules, the companion table's too, are the contract's one definition (scload.contract,
+read from models/staging/_raw__sources.yml, the same file the warehouse's staging tests read): each column is
+parsed by its type and checked by its rules, each cross-column rule's SQL ``check`` is evaluated by DuckDB as the
+warehouse evaluates it, and the rules over several rows (``ROW_SET_RULES``) are implemented here by name.
 """
 
 from __future__ import annotations
@@ -47,10 +48,19 @@ from scload.common import (
     read_source,
     value_detail,
 )
-from scload.contract import CENSUS, CONTRACT, IDENTIFICATIONS, UCR, Column, ColumnRule, Table, TableRule
+from scload.contract import (
+    CENSUS,
+    COMPANIONS,
+    CONTRACT,
+    IDENTIFICATIONS,
+    UCR,
+    UCR_QUALITY,
+    Column,
+    Table,
+    TableRule,
+)
 from scload.errors import FILE_COLUMN, LINE_COLUMN, MAX_EXAMPLES, Example, Problems
 
-UCR_QUALITY = "raw_ucr_data_quality"
 PERCENT_HINT = "the values look like a percentage; divide by 100"
 # The key rule, in the same words as the warehouse's staging test (tests/generic/raw_contract_rules.sql).
 RULE_KEY = "the key identifies one row (duplicate key; county codes mapped through ref_fips_changes)"
@@ -85,30 +95,9 @@ class TableSpec:
 
 
 def ucr_quality_table() -> Table:
-    """raw_ucr_data_quality, the UCR loader's companion table of data-quality warnings: not a raw table of the
-    contract (the warehouse does not read it), so defined here, on the contract's UCR county and year columns."""
-    ucr = CONTRACT[UCR]
-    count = ColumnRule("range", "a count, not negative", min_value=0)
-    return Table(
-        UCR_QUALITY,
-        (
-            ucr.column("county_fips"),
-            ucr.column("data_year"),
-            Column("rule", "varchar", True),
-            Column("source_fips", "varchar", True),
-            Column("total_code", "varchar", True),
-            Column("total_value", "bigint", True, (count,)),
-            Column("parts_sum", "bigint", True, (count,)),
-            Column("gap", "bigint", True),
-            Column("action", "varchar", True),
-        ),
-        ("county_fips", "data_year", "rule", "source_fips"),
-        (
-            TableRule(
-                "gap_is_total_minus_parts", "gap", "gap = total_value - parts_sum", "gap = total_value - parts_sum"
-            ),
-        ),
-    )
+    """raw_ucr_data_quality, the UCR loader's companion table of data-quality warnings: an optional table of the
+    contract's one definition (scload.contract ``COMPANIONS``), not one of its three raw tables."""
+    return COMPANIONS[UCR_QUALITY]
 
 
 # The raw tables of the contract (its one definition: scload.contract), and the UCR loader's companion table.

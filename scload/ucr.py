@@ -69,7 +69,7 @@ from scload.common import (
     select_columns,
 )
 from scload.errors import FILE_COLUMN, LINE_COLUMN, Problems
-from scload.rawdir import UCR, UCR_QUALITY
+from scload.rawdir import UCR, UCR_QUALITY, ucr_quality_table
 
 LAYOUT = "ICPSR UCR county-level arrests"
 STATE, COUNTY, POPULATION, COVERAGE = "FIPS_ST", "FIPS_CTY", "CPOPARST", "COVIND"
@@ -90,17 +90,8 @@ SUBTOTALS = {
 # Totals that are themselves offense codes of the contract (loaded as given), unlike P1VLNT, P1PRPTY, P1TOT, DRUGTOT
 # and GRNDTOT.
 LOADED_TOTALS = {DRUG_SALE, DRUG_POSSESSION, "GAMBLE"}
-QUALITY_COLUMNS = [
-    "county_fips",
-    "data_year",
-    "rule",
-    "source_fips",
-    "total_code",
-    "total_value",
-    "parts_sum",
-    "gap",
-    "action",
-]
+# raw_ucr_data_quality's columns, as the contract's definition states them (models/staging/_raw__sources.yml).
+QUALITY_COLUMNS = ucr_quality_table().column_names
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,13 @@
 {#- The table function that reads raw table `name` from directory `raw_dir`: `<name>.parquet`, a folder
     `<name>/` of Parquet files (read recursively, columns matched by name), or `<name>.csv` (every column read as
-    text; staging casts it). Looks at the directory when dbt executes; stops the run with a message naming the
-    directory and what was expected when none is there. Engine-specific (DuckDB table functions). -#}
-{% macro raw_file_reader(name, raw_dir) -%}
-    {{ return(adapter.dispatch('raw_file_reader', 'sc_monitoring')(name, raw_dir)) }}
+    text; staging casts it). Looks at the directory when dbt executes; when none is there, stops the run with a
+    message naming the directory and what was expected, or, for an `optional` table, returns an empty text (the
+    caller reads the table as empty). Engine-specific (DuckDB table functions). -#}
+{% macro raw_file_reader(name, raw_dir, optional=false) -%}
+    {{ return(adapter.dispatch('raw_file_reader', 'sc_monitoring')(name, raw_dir, optional)) }}
 {%- endmacro %}
 
-{% macro duckdb__raw_file_reader(name, raw_dir) -%}
+{% macro duckdb__raw_file_reader(name, raw_dir, optional=false) -%}
     {%- set base = raw_dir.rstrip('/') ~ '/' ~ name -%}
     {%- if not execute -%}
         {{ return("read_csv('" ~ base ~ ".csv')") }}
@@ -21,6 +22,8 @@
         {{ return("read_parquet('" ~ base ~ "/**/*.parquet', union_by_name = true)") }}
     {%- elif count_files(base ~ '.csv') > 0 -%}
         {{ return("read_csv('" ~ base ~ ".csv', header = true, all_varchar = true)") }}
+    {%- elif optional -%}
+        {{ return('') }}
     {%- else -%}
         {{ exceptions.raise_compiler_error(
             "raw table " ~ name ~ " not found in raw_dir '" ~ raw_dir ~ "': expected " ~ name ~ ".csv, "

@@ -11,11 +11,20 @@
     contract column of the same name, or for the one its yml entry names in `meta: {raw_column: ...}`
     (`period_start_date` for `period_start`). `references` binds each reference table an `in_reference` rule
     names to the relation holding it, e.g. `{ref_ucr_offense_classes: ref('stg_reference__ucr_offense_classes')}`.
+    A contract column named like one of the test's own columns (`rule` of raw_ucr_data_quality) is returned as
+    `raw_<name>`.
 -#}
 {% test raw_contract_rules(model, table, references={}) %}
     {%- set contract = raw_contract(table) -%}
     {%- set county_code_map = ref('int_county_code_map') -%}
     {%- set staged = raw_contract_staged_columns(model, contract) -%}
+    {#- The name each contract column is returned under: its own, unless the test's columns already use it. -#}
+    {%- set returned = {} -%}
+    {%- for column in contract.columns -%}
+        {%- do returned.update({
+            column.name: 'raw_' ~ column.name if column.name in ['column_name', 'rule', 'value'] else column.name
+        }) -%}
+    {%- endfor -%}
     {%- set checks = [] -%}
     {%- for column in contract.columns -%}
         {%- set name = column.name -%}
@@ -116,8 +125,13 @@
             select
                 '{{ column_name }}' as column_name,
                 '{{ rule | replace("'", "''") }}' as rule,
-                cast({{ column_name }} as {{ dbt.type_string() }}) as value,
-                contract_rows.*
+                cast(contract_rows.{{ column_name }} as {{ dbt.type_string() }}) as value,
+                {%- for column in contract.columns %}
+                    contract_rows.{{ column.name }} as {{ returned[column.name] }},
+                {%- endfor %}
+                contract_rows.unparsable_values,
+                contract_rows.source_file,
+                contract_rows.source_line_number
             from contract_rows
             where {{ condition }}
             union all
@@ -127,7 +141,12 @@
                 '{{ column_name }}' as column_name,
                 '{{ rule | replace("'", "''") }}' as rule,
                 cast(null as {{ dbt.type_string() }}) as value,
-                contract_rows.*
+                {%- for column in contract.columns %}
+                    contract_rows.{{ column.name }} as {{ returned[column.name] }},
+                {%- endfor %}
+                contract_rows.unparsable_values,
+                contract_rows.source_file,
+                contract_rows.source_line_number
             from contract_rows
             where {{ condition }}
             union all
@@ -137,11 +156,11 @@
             'the key identifies one row (duplicate key; county codes mapped through ref_fips_changes)' as rule,
             cast(null as {{ dbt.type_string() }}) as value,
             {%- for column in contract.columns %}
-                {{ column.name }},
+                keyed.{{ column.name }} as {{ returned[column.name] }},
             {%- endfor %}
-            unparsable_values,
-            source_file,
-            source_line_number
+            keyed.unparsable_values,
+            keyed.source_file,
+            keyed.source_line_number
         from keyed
         where n_rows_with_key > 1
     ),
@@ -150,13 +169,13 @@
         -- The row's key first (which row), then the broken rule, then the rest of the row.
         select
             {%- for name in contract.key %}
-                {{ name }},
+                {{ returned[name] }},
             {%- endfor %}
             column_name,
             rule,
             value,
             {%- for column in contract.columns if column.name not in contract.key %}
-                {{ column.name }},
+                {{ returned[column.name] }},
             {%- endfor %}
             unparsable_values,
             source_file,

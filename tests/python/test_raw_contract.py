@@ -1,7 +1,9 @@
-"""The raw contract has one home: the dbt source ``raw`` of models/staging/_raw__sources.yml. Every copy derives
-from it, and this file proves it: the columns, types and rules the dbt macros read (asked of dbt itself, through
+"""The raw contract has one home: the dbt source ``raw`` of models/staging/_raw__sources.yml, which also defines the
+optional companion table raw_ucr_data_quality (the UCR loader's data-quality warnings). Every copy derives from it,
+and this file proves it: the columns, types and rules the dbt macros read (asked of dbt itself, through
 ``dbt compile --inline``), the seeds' column_types and CSV headers, the loaders' tables (scload), the scenario
-generator's output, the staging tests that check the rules, and CONTRACT.md's tables. Then the warehouse and the
+generator's output, the staging tests that check the rules, and CONTRACT.md's tables of the three (the companion is
+not in CONTRACT.md, the project's fixed contract, copied unchanged). Then the warehouse and the
 loaders, given the same damaged raw files, reject the same rows for the same rules."""
 
 from __future__ import annotations
@@ -20,12 +22,27 @@ import pytest
 import yaml
 from dbt_helpers import REPO_ROOT, run_dbt
 
+from scload import ucr
 from scload.common import load_reference
-from scload.contract import CENSUS, CONTRACT, IDENTIFICATIONS, RULE_KINDS, UCR, Table, load_contract
+from scload.contract import (
+    CENSUS,
+    COMPANIONS,
+    CONTRACT,
+    IDENTIFICATIONS,
+    RULE_KINDS,
+    UCR,
+    UCR_QUALITY,
+    Table,
+    load_companions,
+    load_contract,
+)
 from scload.errors import InputError
-from scload.rawdir import ROW_SET_RULES, SPECS, read_existing, validate
+from scload.rawdir import ROW_SET_RULES, RULE_KEY, SPECS, read_existing, validate
 
+# The contract's three raw tables, and with them the optional companion table.
 TABLES = [IDENTIFICATIONS, CENSUS, UCR]
+ALL_TABLES = [*TABLES, UCR_QUALITY]
+DEFINED = {**CONTRACT, **COMPANIONS}
 DEFINITION = REPO_ROOT / "models/staging/_raw__sources.yml"
 SEEDS_YML = REPO_ROOT / "seeds/raw/_raw__seeds.yml"
 CONTRACT_MD = REPO_ROOT / "docs/CONTRACT.md"
@@ -55,7 +72,7 @@ def dbt_view(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     definition raw_contract returns and the reader SQL of raw_table; and dbt's manifest."""
     work = tmp_path_factory.mktemp("dbt_contract")
     inline = (
-        "{%- set out = {} -%}{%- for name in " + json.dumps(TABLES) + " -%}"
+        "{%- set out = {} -%}{%- for name in " + json.dumps(ALL_TABLES) + " -%}"
         "{%- do out.update({name: {'columns': raw_table_columns(name), 'definition': raw_contract(name), "
         "'reader': raw_table(name) | string}}) -%}{%- endfor -%}{{ tojson(out) }}"
     )
@@ -66,15 +83,16 @@ def dbt_view(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     return {"tables": json.loads(compiled), "manifest": manifest}
 
 
-@pytest.mark.parametrize("table", TABLES)
+@pytest.mark.parametrize("table", ALL_TABLES)
 def test_dbt_macros_read_the_definition(dbt_view: dict[str, object], table: str) -> None:
     seen = dbt_view["tables"][table]  # type: ignore[index]
-    assert seen["columns"] == contract_triples(CONTRACT[table])
-    assert tuple(seen["definition"]["key"]) == CONTRACT[table].key
-    assert [rule["name"] for rule in seen["definition"]["rules"]] == [rule.name for rule in CONTRACT[table].rules]
+    assert seen["columns"] == contract_triples(DEFINED[table])
+    assert tuple(seen["definition"]["key"]) == DEFINED[table].key
+    assert [rule["name"] for rule in seen["definition"]["rules"]] == [rule.name for rule in DEFINED[table].rules]
+    assert seen["definition"]["optional"] is DEFINED[table].optional
     # The reader selects exactly the contract's columns, in contract order, then the file and line.
     selected = re.findall(r"\bas (\w+),", seen["reader"])
-    assert selected == [*CONTRACT[table].column_names, "source_file"]
+    assert selected == [*DEFINED[table].column_names, "source_file"]
 
 
 def depends_on(node: dict) -> list[str]:
@@ -91,7 +109,7 @@ def staging_model(manifest: dict, table: str) -> dict:
     return readers[0]
 
 
-@pytest.mark.parametrize("table", TABLES)
+@pytest.mark.parametrize("table", ALL_TABLES)
 def test_staging_tests_every_rule_of_the_definition(dbt_view: dict[str, object], table: str) -> None:
     """The table's staging model carries raw_contract_rules for it (with a relation for every reference table
     its rules name), documents a column for every contract column, and every rule the definition leaves to a
@@ -107,14 +125,14 @@ def test_staging_tests_every_rule_of_the_definition(dbt_view: dict[str, object],
     ]
     assert len(generic) == 1, [node["name"] for node in tests]
     references = generic[0]["test_metadata"]["kwargs"].get("references") or {}
-    named = {rule.reference_table for column in CONTRACT[table].columns for rule in column.rules}
+    named = {rule.reference_table for column in DEFINED[table].columns for rule in column.rules}
     assert set(references) == named - {None}
     documented = {column.get("meta", {}).get("raw_column", name) for name, column in model["columns"].items()}
-    assert set(CONTRACT[table].column_names) <= documented
+    assert set(DEFINED[table].column_names) <= documented
     parse_check = [node for node in tests if "unparsable_values is null" in json.dumps(node.get("test_metadata"))]
     assert parse_check, "the staging model keeps the check that every value parses as its type"
     names = {node["name"] for node in tests}
-    for rule in CONTRACT[table].rules:
+    for rule in DEFINED[table].rules:
         assert (rule.check is None) == (rule.test is not None)
         if rule.test is not None:
             assert rule.test in names, f"rule {rule.name}: no test {rule.test} on {model['name']}"
@@ -125,28 +143,42 @@ def test_staging_tests_every_rule_of_the_definition(dbt_view: dict[str, object],
 
 def test_the_definition_is_the_one_scload_reads() -> None:
     assert load_contract(DEFINITION) == CONTRACT
+    assert load_companions(DEFINITION) == COMPANIONS
+    # The contract's three raw tables are unchanged by the companion: it is marked optional, they are not.
     assert list(CONTRACT) == TABLES
-    for table in CONTRACT.values():
+    assert list(COMPANIONS) == [UCR_QUALITY]
+    assert not any(table.optional for table in CONTRACT.values())
+    assert all(table.optional for table in COMPANIONS.values())
+    for table in DEFINED.values():
         assert all(rule.kind in RULE_KINDS for column in table.columns for rule in column.rules)
 
 
-@pytest.mark.parametrize("table", TABLES)
+def test_the_ucr_loader_writes_the_companion_table_as_defined() -> None:
+    """The loader's quality columns are the definition's, and the sub-totals it checks are the ones the definition
+    accepts (the warehouse has words for each of them: macro ucr_data_quality_text stops the run otherwise)."""
+    table = COMPANIONS[UCR_QUALITY]
+    assert table.column_names == ucr.QUALITY_COLUMNS
+    (accepted,) = [rule.values for rule in table.column("total_code").rules if rule.kind == "accepted_values"]
+    assert list(accepted) == [*ucr.SUBTOTALS, ucr.GRAND_TOTAL]
+
+
+@pytest.mark.parametrize("table", ALL_TABLES)
 def test_seed_column_types_and_headers_are_the_contract(table: str) -> None:
     seeds = {seed["name"]: seed for seed in yaml.safe_load(SEEDS_YML.read_text())["seeds"]}
-    expected = {column.name: column.data_type for column in CONTRACT[table].columns}
+    expected = {column.name: column.data_type for column in DEFINED[table].columns}
     column_types = seeds[table]["config"]["column_types"]
     assert list(column_types.items()) == list(expected.items())
-    assert [column["name"] for column in seeds[table]["columns"]] == CONTRACT[table].column_names
+    assert [column["name"] for column in seeds[table]["columns"]] == DEFINED[table].column_names
     header = (REPO_ROOT / "seeds/raw" / f"{table}.csv").read_text(encoding="utf-8").split("\n", 1)[0]
-    assert header.split(",") == CONTRACT[table].column_names
+    assert header.split(",") == DEFINED[table].column_names
 
 
-@pytest.mark.parametrize("table", TABLES)
+@pytest.mark.parametrize("table", ALL_TABLES)
 def test_loaders_write_and_check_the_contract(table: str) -> None:
     spec = SPECS[table]
-    assert spec.table is CONTRACT[table]
-    assert spec.column_names == CONTRACT[table].column_names
-    for rule in CONTRACT[table].rules:
+    assert spec.table is DEFINED[table]
+    assert spec.column_names == DEFINED[table].column_names
+    for rule in DEFINED[table].rules:
         assert rule.check is not None or rule.name in ROW_SET_RULES, f"the loaders do not check rule {rule.name}"
 
 
@@ -193,11 +225,13 @@ def contract_md_tables() -> dict[str, dict[str, object]]:
 
 @pytest.mark.parametrize("table", TABLES)
 def test_contract_md_lists_the_same_columns_types_and_key(table: str) -> None:
+    """The three raw tables as docs/CONTRACT.md (a copy of the project's fixed contract) writes them; the optional
+    companion raw_ucr_data_quality is the loader's and is documented in _raw__sources.yml only."""
     documented = contract_md_tables()[table]
-    assert tuple(documented["key"]) == CONTRACT[table].key  # type: ignore[arg-type]
+    assert tuple(documented["key"]) == DEFINED[table].key  # type: ignore[arg-type]
     rows = documented["rows"]
-    assert [row[0].strip("`") for row in rows] == CONTRACT[table].column_names  # type: ignore[union-attr]
-    for (_, written_type, rule), column in zip(rows, CONTRACT[table].columns, strict=True):  # type: ignore[misc]
+    assert [row[0].strip("`") for row in rows] == DEFINED[table].column_names  # type: ignore[union-attr]
+    for (_, written_type, rule), column in zip(rows, DEFINED[table].columns, strict=True):  # type: ignore[misc]
         assert column.data_type in DOCUMENTED_TYPES[written_type], (column.name, written_type)
         assert (written_type == "string(5)") == column.has_rule("county_code"), column.name
         assert rule.startswith("required") == column.required, (column.name, rule)
@@ -211,7 +245,8 @@ def damaged_raw_dir(path: Path) -> Path:
     """The embedded raw tables with rows that parse but break one rule each (line = data row + 2). The appended
     rows give a county again under its retired code: Miami-Dade (12086) as 12025 with the same interval (the key
     repeats once codes are mapped, and the intervals overlap), Kusilvak (02270) as 02158 with an interval inside
-    its own (they overlap), Shannon (46113) as 46102 with the same ACS vintage."""
+    its own (they overlap), Shannon (46113) as 46102 with the same ACS vintage. And a data-quality table (the
+    optional companion, written by hand) with one valid row, then rows that break its rules."""
     path.mkdir()
     read = {
         table: pd.read_csv(REPO_ROOT / f"seeds/raw/{table}.csv", dtype=str, keep_default_na=False) for table in TABLES
@@ -239,6 +274,19 @@ def damaged_raw_dir(path: Path) -> Path:
     ucr.loc[100, "data_year"] = "999"  # line 102
     for table, frame in read.items():
         frame.to_csv(path / f"{table}.csv", index=False)
+    drug, grand = "DRUGTOT = DRGSALE + DRGPOSS", "GRNDTOT = sum of the 30 offense codes"
+    counted = "counted: 40 undifferentiated drug arrests added to DRGSALE (+10) and DRGPOSS (+30)"
+    not_counted = "not counted: GRNDTOT is not loaded; its 30 arrests beyond the 30 offense counts are in no offense"
+    quality = [
+        ["01001", "2011", drug, "01001", "DRUGTOT", "100", "60", "40", counted],  # line 2: valid
+        ["01003", "2011", drug, "01003", "DRUGTOT", "100", "60", "30", counted],  # line 3: gap is not 100 - 60
+        ["01005", "2011", drug, "01005", "DRUGTOTAL", "100", "60", "40", counted],  # line 4: no such sub-total
+        ["01007", "2011", drug, "01007", "DRUGTOT", "100", "60", "40", "added to DRGPOSS"],  # line 5: no action word
+        ["01009", "999", grand, "01009", "GRNDTOT", "130", "100", "30", not_counted],  # line 6: not a 4-digit year
+        ["12086", "2011", grand, "12086", "GRNDTOT", "130", "100", "30", not_counted],  # lines 7 and 8: the same key
+        ["12025", "2011", grand, "12086", "GRNDTOT", "130", "100", "30", not_counted],  # once 12025 is mapped
+    ]
+    pd.DataFrame(quality, columns=COMPANIONS[UCR_QUALITY].column_names).to_csv(path / f"{UCR_QUALITY}.csv", index=False)
     return path
 
 
@@ -246,7 +294,7 @@ def loader_breaks(raw_dir: Path) -> set[tuple[str, str, int, int | None]]:
     """(table, rule, rows breaking it, a line) for every example of every rule the loaders find broken."""
     reference = load_reference()
     found = set()
-    for table in TABLES:
+    for table in ALL_TABLES:
         rows, _ = read_existing(raw_dir, SPECS[table], reference)
         with pytest.raises(InputError) as caught:
             validate(rows, SPECS[table], reference)
@@ -261,8 +309,10 @@ def warehouse_breaks(database: Path, target: Path) -> set[tuple[str, str, int, i
     definition names for its other rules (their description is the rule); up to five example lines a rule."""
     manifest = json.loads((target / "manifest.json").read_text())
     results = json.loads((target / "run_results.json").read_text())["results"]
-    readers = {staging_model(manifest, table)["unique_id"]: table for table in TABLES}
-    by_test = {rule.test: (table, rule.description) for table in TABLES for rule in CONTRACT[table].rules if rule.test}
+    readers = {staging_model(manifest, table)["unique_id"]: table for table in ALL_TABLES}
+    by_test = {
+        rule.test: (table, rule.description) for table in ALL_TABLES for rule in DEFINED[table].rules if rule.test
+    }
     found = set()
     with duckdb.connect(str(database), read_only=True) as connection:
         for result in results:
@@ -292,7 +342,7 @@ def damaged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pa
     work = tmp_path_factory.mktemp("damaged")
     raw_dir = damaged_raw_dir(work / "raw")
     selected = ["+stg_ice__identifications", "+stg_census__foreign_born", "+stg_ucr__arrests", "+int_county_code_map"]
-    selected.append("+stg_reference__ucr_offense_classes")
+    selected += ["+stg_reference__ucr_offense_classes", "+stg_ucr__data_quality"]
     arguments = ["build", "--vars", json.dumps({"raw_dir": str(raw_dir)}), "--select", *selected]
     result = run_dbt(work / "dbt", [*arguments, "--indirect-selection", "cautious"], timeout=900)
     assert result.returncode != 0, "the build on damaged raw files must fail"
@@ -320,3 +370,13 @@ def test_warehouse_and_loaders_reject_the_same_rows_for_the_same_rules(damaged: 
         "one coverage_indicator per county and data_year (the same on every offense row)",
     } <= rules
     assert any(rule.startswith("the key identifies one row") for rule in rules)
+    # The optional companion table's rules too, on the lines written for them (the key: both rows).
+    quality = {(rule, line) for table, rule, _, line in from_loaders if table == UCR_QUALITY}
+    assert quality == {
+        ("gap = total_value - parts_sum", 3),
+        ("total_code is one of the sub-totals the loader checks", 4),
+        ("action is a text beginning `counted: `, `not counted: ` or `warning only: `", 5),
+        ("data_year is a year of 4 digits", 6),
+        (RULE_KEY, 7),
+        (RULE_KEY, 8),
+    }

@@ -1,8 +1,8 @@
 -- The review packet (METHODS.md "Step 2: the review packet"): for every unit on the review list, every unit with a
 -- known custody explanation ranked above its last unit, and the units of var packet_units, per reporting period,
 -- every figure the data allow of the seven parts: over time, seasonality, adjacent units, demographics and
--- context, data-system changes, how firm the rank is, and sensitivity. The statistics are those of the marts;
--- this model only assembles and compares them.
+-- context, data-system changes (with the UCR file's data-quality warnings), how firm the rank is, and
+-- sensitivity. The statistics are those of the marts; this model only assembles and compares them.
 {%- set statistics = monitoring_statistics() %}
 {%- set requested = var('packet_units') | map('string') | list %}
 {%- set requested_units = ("'" ~ requested | join("', '") ~ "'") if requested else 'null' %}
@@ -50,6 +50,10 @@ sensitivity as (
 
 covariates as (
     select * from {{ ref('int_unit_covariates') }}
+),
+
+ucr_data_quality as (
+    select * from {{ ref('int_ucr_unit_data_quality') }}
 ),
 
 packet_units as (
@@ -336,9 +340,11 @@ final as (
         inputs.activation_date,
         covariates.state_agreement_ice_signature_date,
         covariates.state_agreement_state_signature_date,
-        -- 5. Data-system changes
+        -- 5. Data-system changes, and the UCR file's data-quality warnings in the data year the period uses
         coalesce(data_changes.n_data_system_changes, 0) as n_data_system_changes,
         data_changes.data_system_change_quarters,
+        coalesce(ucr_data_quality.n_ucr_data_quality_warnings, 0) as n_ucr_data_quality_warnings,
+        ucr_data_quality.ucr_data_quality_warnings,
         -- 6. How firm the rank is (selected period only)
         stability.n_replicates as rank_replicates,
         stability.rank_median,
@@ -407,6 +413,10 @@ final as (
         on
             packet_units.county_fips = data_changes.county_fips
             and packet_units.reporting_period = data_changes.reporting_period
+    left join ucr_data_quality
+        on
+            packet_units.county_fips = ucr_data_quality.unit_fips
+            and packet_units.reporting_period = ucr_data_quality.reporting_period
     left join stability
         on
             packet_units.county_fips = stability.county_fips
