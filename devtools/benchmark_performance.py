@@ -171,7 +171,8 @@ def replay(database: Path, history: Path, target: Path) -> dict[str, object]:
 
     manifest = json.loads((target / "manifest.json").read_text())
     connection = duckdb.connect(str(database))
-    connection.execute(f"attach '{history}' as history")
+    if history.exists():  # the build attached the record only when it existed (dbt never writes it)
+        connection.execute(f"attach '{history}' as history (read_only)")
     timings: dict[str, float] = {}
     for uid in dag_order(manifest):
         node = manifest["nodes"][uid]
@@ -200,13 +201,15 @@ def replay(database: Path, history: Path, target: Path) -> dict[str, object]:
 
 
 def run_replay_process(work: Path) -> tuple[Measured, dict[str, object]]:
-    """Copy the built database and history, then replay in a fresh process (measured like the builds)."""
+    """Copy the built database (and the record, if the build had one), then replay in a fresh process (measured
+    like the builds)."""
     replay_dir = work / "replay"
     replay_dir.mkdir(exist_ok=True)
     database = replay_dir / WAREHOUSE_NAME  # same file name: the compiled SQL names the catalog after it
     shutil.copyfile(work / WAREHOUSE_NAME, database)
     history = replay_dir / "history.duckdb"
-    shutil.copyfile(work / "history.duckdb", history)
+    if (work / "history.duckdb").exists():
+        shutil.copyfile(work / "history.duckdb", history)
     report = replay_dir / "replay.json"
     command = [
         sys.executable,

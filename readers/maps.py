@@ -99,9 +99,9 @@ class CountyShape:
         """Name and state, e.g. "Walker County, TX"."""
         return f"{self.name}, {STATE_ABBREV.get(self.state_fips, self.state_fips)}"
 
-    @property
+    @functools.cached_property
     def bounds(self) -> tuple[float, float, float, float]:
-        """(min_lon, min_lat, max_lon, max_lat)."""
+        """(min_lon, min_lat, max_lon, max_lat), computed once."""
         points = np.concatenate([polygon[0] for polygon in self.polygons])
         return (*points.min(axis=0).tolist(), *points.max(axis=0).tolist())
 

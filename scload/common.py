@@ -312,9 +312,9 @@ def parse_counts(problems: Problems, rows: pd.DataFrame, column: str, required: 
     negative = text.str.fullmatch(NEGATIVE_TEXT.pattern)
     describe = value_detail(column)
     if required:
-        problems.add_rows(column, RULE_REQUIRED, rows[empty], describe)
-    problems.add_rows(column, RULE_NEGATIVE, rows[negative], describe)
-    problems.add_rows(column, RULE_COUNT, rows[~empty & ~valid & ~negative], describe)
+        problems.add_where(column, RULE_REQUIRED, rows, empty, describe)
+    problems.add_where(column, RULE_NEGATIVE, rows, negative, describe)
+    problems.add_where(column, RULE_COUNT, rows, ~empty & ~valid & ~negative, describe)
     digits = text.where(valid, "").str.replace(",", "", regex=False).str.replace(r"\.0*$", "", regex=True)
     return pd.to_numeric(digits.where(digits != ""), errors="coerce").astype("Int64")
 
@@ -327,8 +327,8 @@ def parse_decimals(problems: Problems, rows: pd.DataFrame, column: str, required
     valid = text.str.fullmatch(DECIMAL_TEXT.pattern)
     describe = value_detail(column)
     if required:
-        problems.add_rows(column, RULE_REQUIRED, rows[empty], describe)
-    problems.add_rows(column, RULE_DECIMAL, rows[~empty & ~valid], describe)
+        problems.add_where(column, RULE_REQUIRED, rows, empty, describe)
+    problems.add_where(column, RULE_DECIMAL, rows, ~empty & ~valid, describe)
     return pd.to_numeric(text.where(valid), errors="coerce").astype("float64")
 
 
@@ -347,12 +347,12 @@ def map_county_codes(
         return f"{row[LABEL_COLUMN]}: county code {row['_code']!r}"
 
     shown = rows.assign(_code=codes)
-    problems.add_rows(column, f"a county code is {shape}", shown[~well_formed], describe)
+    problems.add_where(column, f"a county code is {shape}", shown, ~well_formed, describe)
     padded = codes.where(well_formed, "").str.zfill(5)
     mapped = padded.map(lambda code: reference.fips_changes.get(code, code))
     known = mapped.isin(list(reference.county_names))
     rule = "a county of ref_counties (2010 geography) after mapping through ref_fips_changes"
-    problems.add_rows(column, rule, shown[well_formed & ~known], describe)
+    problems.add_where(column, rule, shown, well_formed & ~known, describe)
     changed = well_formed & known & (mapped != padded)
     note = []
     if changed.any():

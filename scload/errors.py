@@ -107,6 +107,20 @@ class Problems:
         files = tuple(dict.fromkeys(str(name) for name in rows[FILE_COLUMN]))
         self.violations.append(Violation(self.table, files, column, rule, len(rows), examples, hint))
 
+    def add_where(
+        self,
+        column: str,
+        rule: str,
+        rows: pd.DataFrame,
+        where: pd.Series,
+        describe: Callable[[pd.Series], str],
+        hint: str = "",
+    ) -> None:
+        """``add_rows`` for the rows of ``rows`` where the boolean ``where`` holds, selected only when some do (a
+        clean column, the common case, copies nothing)."""
+        if where.any():
+            self.add_rows(column, rule, rows[where], describe, hint)
+
     def add_examples(self, column: str, rule: str, examples: list[Example], count: int, hint: str = "") -> None:
         """Record a violation whose examples were built by the caller (a whole-file problem, or pairs of rows)."""
         files = tuple(dict.fromkeys(example.file for example in examples))

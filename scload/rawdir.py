@@ -195,10 +195,10 @@ def parse_raw_column(problems: Problems, rows: pd.DataFrame, column: Column) -> 
     if column.kind == "decimal":
         return parse_decimals(problems, rows, column.name, column.required)
     if column.required:
-        problems.add_rows(column.name, RULE_REQUIRED, rows[empty], value_detail(column.name))
+        problems.add_where(column.name, RULE_REQUIRED, rows, empty, value_detail(column.name))
     if column.kind == "integer":
         valid = text.str.fullmatch(r"-?\d+")
-        problems.add_rows(column.name, "a whole number", rows[~empty & ~valid], value_detail(column.name))
+        problems.add_where(column.name, "a whole number", rows, ~empty & ~valid, value_detail(column.name))
         return pd.to_numeric(text.where(valid), errors="coerce").astype("Int64")
     if column.kind == "date":
         dates = text.map(iso_date)
@@ -208,7 +208,7 @@ def parse_raw_column(problems: Problems, rows: pd.DataFrame, column: Column) -> 
         return dates
     if column.kind == "boolean":
         flags = text.str.lower().map(BOOLEAN_TEXT)
-        problems.add_rows(column.name, "true or false", rows[~empty & flags.isna()], value_detail(column.name))
+        problems.add_where(column.name, "true or false", rows, ~empty & flags.isna(), value_detail(column.name))
         return flags.astype("boolean")
     return text.where(~empty)
 
@@ -250,7 +250,7 @@ def validate(rows: pd.DataFrame, spec: TableSpec, reference: Reference) -> None:
     broken = rows_breaking(rows, spec.table, [rule.check for rule in checks if rule.check is not None])
     for rule, breaks in zip(checks, broken, strict=True):
         shown = spec.table.referenced_columns(rule.check or "")
-        problems.add_rows(rule.column, rule.description, rows[breaks], show(*shown))
+        problems.add_where(rule.column, rule.description, rows, breaks, show(*shown))
     for rule in spec.table.rules:
         if rule.check is None:
             ROW_SET_RULES[rule.name](problems, rows, rule)
@@ -272,7 +272,7 @@ def check_column(problems: Problems, rows: pd.DataFrame, table: Table, column: C
     """A column's contract rules: a required value is there, and each rule of the column (scload.contract)."""
     values = rows[column.name]
     if column.required:
-        problems.add_rows(column.name, RULE_REQUIRED, rows[values.isna()], show(column.name))
+        problems.add_where(column.name, RULE_REQUIRED, rows, values.isna(), show(column.name))
     for rule in column.rules:
         text = rule.text(column.name)
         hint = ""
@@ -295,7 +295,7 @@ def check_column(problems: Problems, rows: pd.DataFrame, table: Table, column: C
                 hint = PERCENT_HINT
         else:
             (broken,) = rows_breaking(rows, table, [rule.check or ""])
-        problems.add_rows(column.name, text, rows[broken], show(column.name), hint)
+        problems.add_where(column.name, text, rows, broken, show(column.name), hint)
 
 
 def looks_like_percentages(values: pd.Series) -> bool:

@@ -56,7 +56,9 @@
     {%- if raw_dir and execute and count_files((raw_dir | string).rstrip('/') ~ '/*') == 0 -%}
         {%- do problems.append("raw_dir must be a directory holding the raw tables; '" ~ raw_dir ~ "' does not exist or is empty") -%}
     {%- endif -%}
-    {%- if problems -%}
+    {#- Raised when the hook executes, not while dbt parses it: only then can raw_dir be looked at, and every
+        problem is named at once. #}
+    {%- if problems and execute -%}
         {{ exceptions.raise_compiler_error("Invalid dbt vars:\n  - " ~ (problems | join("\n  - "))) }}
     {%- endif -%}
 {%- endmacro %}

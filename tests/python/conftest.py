@@ -13,6 +13,7 @@ last, so that it overlaps with the dbt builds (``sqlfluff_lint`` waits for it).
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,8 +22,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import background
 import pytest
-from dbt_helpers import REPO_ROOT, DbtResult, run_dbt
+from dbt_helpers import REPO_ROOT, DbtResult, run_dbt, run_scm
 
 from scm import record
 from scm.paths import DATABASE_NAME
@@ -33,6 +35,7 @@ _progress: dict[str, object] = {"started": time.monotonic(), "files": Counter(),
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "e2e: end-to-end tests that run the real dbt build into a temporary DuckDB file")
+    config.addinivalue_line("markers", "background(name, ...): the test takes the result of these background builds")
 
 
 SQLFLUFF = [str(Path(sys.executable).parent / "sqlfluff"), "lint", "models", "macros", "tests", "analyses", "--nocolor"]
@@ -49,10 +52,30 @@ def start_sqlfluff() -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The lint tests last; sqlfluff started now in the background when its test is selected."""
-    items.sort(key=lambda item: item.nodeid.split("::")[0].endswith("test_lint.py"))
+    """sqlfluff and the builds the selected tests need started now in the background (background.py); then the
+    tests in the order their builds are ready (background.order), the lint tests last."""
     if any(item.nodeid.endswith("test_lint.py::test_sqlfluff") for item in items):
         start_sqlfluff()
+    background.start(name for item in items for name in needed(item))
+    items.sort(key=lambda item: (item.nodeid.split("::")[0].endswith("test_lint.py"), *background.order(needed(item))))
+
+
+def needed(item: pytest.Item) -> list[str]:
+    """The fixtures a test uses and the background builds its `background` marks name."""
+    marked = [name for mark in item.iter_markers("background") for name in mark.args]
+    return [*item.fixturenames, *marked]  # type: ignore[attr-defined]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The background builds' folder is removed after a passing session, kept (and named) after a failing one."""
+    base = background.base_directory()
+    if base is None:
+        return
+    print(f"\n[background builds] {background.timeline()}", flush=True)
+    if exitstatus == 0:
+        shutil.rmtree(base, ignore_errors=True)
+    else:
+        print(f"\n[background builds] kept in {base}", flush=True)
 
 
 @pytest.fixture(scope="session")
@@ -92,9 +115,18 @@ def dbt_target_path(database: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def dbt_build_result(tmp_path_factory: pytest.TempPathFactory) -> DbtResult:
-    """Run ``dbt build`` once per session into a temporary DuckDB file (never raises; see ``warehouse``)."""
-    return run_dbt(tmp_path_factory.mktemp("dbt_build"), ["build"])
+def dbt_build_result() -> DbtResult:
+    """The embedded build, once per session into a temporary DuckDB file, in the background (never raises; see
+    ``warehouse``)."""
+    return background.result("dbt_build_result")
+
+
+@background.job("dbt_build_result", priority=0)
+def embedded_build(work: Path) -> DbtResult:
+    """The operator's `scm run` on the embedded seeds: its `dbt build` (target/run_results.json is the build's),
+    the docs page, a release in work/published and version 1 of the record; test_operator.py goes on from it."""
+    completed = run_scm(work, "run")
+    return DbtResult(completed.returncode, completed.stdout + completed.stderr, work / DATABASE_NAME, work / "target")
 
 
 @pytest.fixture(scope="session")
@@ -116,11 +148,21 @@ class Published:
 
 
 @pytest.fixture(scope="session")
-def published(warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Published:
-    """The session's build published as a release (as `scm.py run` does after a passing build), and recorded."""
-    directory = tmp_path_factory.mktemp("published")
-    history = directory.parent / f"{directory.name}-history.duckdb"
-    publish(warehouse, directory, None, {"data": "embedded seeds (seeds/raw)", "vars": {"review_list_size": 24}})
+def published(warehouse: Path) -> Published:
+    """The session's build published as a release (as `scm.py run` does after a passing build), and recorded
+    (in the background, for the screenshots of test_screenshots.py)."""
+    return background.result("published")
+
+
+@background.job("published")
+def publish_embedded_build(work: Path) -> Published:
+    embedded = background.result("dbt_build_result")
+    assert embedded.ok, "the session's embedded build failed (see its own test)"
+    directory, history = work / "published", work / "published-history.duckdb"
+    directory.mkdir()
+    publish(
+        embedded.database, directory, None, {"data": "embedded seeds (seeds/raw)", "vars": {"review_list_size": 24}}
+    )
     record.append_version(directory / DATABASE_NAME, history, {"review_list_size": 24})
     return Published(directory, directory / DATABASE_NAME, history)
 
@@ -147,17 +189,23 @@ def generate(out: Path, arguments: list[str]) -> None:
 
 
 @pytest.fixture(scope="session")
-def scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The test scenario's raw folder, written once per session."""
-    out = tmp_path_factory.mktemp("scenario") / "raw"
-    generate(out, SCENARIO_ARGUMENTS)
-    return out
+def scenario() -> Path:
+    """The test scenario's raw folder, written once per session (in the background, with its build)."""
+    raw, _ = background.result("scenario")
+    return raw
 
 
 @pytest.fixture(scope="session")
-def scenario_warehouse(scenario: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def scenario_warehouse() -> Path:
     """`dbt build --vars '{raw_dir: <scenario>}'` once per session, into a temporary DuckDB file."""
-    result = run_dbt(tmp_path_factory.mktemp("scenario_build"), ["build", "--vars", f"{{raw_dir: '{scenario}'}}"])
+    _, result = background.result("scenario_warehouse")
     if not result.ok:
         pytest.fail(f"dbt build on the scenario: {result.failure_message()}", pytrace=False)
     return result.database
+
+
+@background.job("scenario", "scenario_warehouse", priority=0)
+def scenario_build(work: Path) -> tuple[Path, DbtResult]:
+    raw = work / "raw"
+    generate(raw, SCENARIO_ARGUMENTS)
+    return raw, run_dbt(work / "build", ["build", "--vars", f"{{raw_dir: '{raw}'}}"])

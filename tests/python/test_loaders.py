@@ -8,6 +8,7 @@ import csv
 import json
 import math
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -99,11 +100,9 @@ def assert_census(raw_dir: Path, expected: list[list[object]]) -> None:
         assert row[5] == ""
 
 
-@pytest.fixture
-def sources(tmp_path: Path) -> Path:
+def write_sources(folder: Path) -> Path:
     """A folder of source files: ICE March (Latin-1, LF) and August (UTF-8 BOM, CRLF), the ACS export and API
     JSON, the ICPSR TSV."""
-    folder = tmp_path / "sources"
     folder.mkdir()
     write_records(folder / "ice_march.csv", ice_snapshot_march(), encoding="latin-1")
     write_records(folder / "ice_august.csv", ice_snapshot_august(), bom=True, line_end="\r\n")
@@ -114,13 +113,25 @@ def sources(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def raw_dir(tmp_path: Path, sources: Path) -> Path:
-    """A raw directory already holding the March ICE table, ACS 2006-2010 and UCR 2011 of the fixtures."""
-    folder = tmp_path / "raw"
+def sources(tmp_path: Path) -> Path:
+    return write_sources(tmp_path / "sources")
+
+
+@pytest.fixture(scope="module")
+def loaded_raw_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A raw directory holding the March ICE table, ACS 2006-2010 and UCR 2011 of the fixtures, loaded once."""
+    sources = write_sources(tmp_path_factory.mktemp("loaded") / "sources")
+    folder = sources.parent / "raw"
     run(["ice", str(sources / "ice_march.csv"), "--as-of", "2012-03-31", "--out", str(folder)])
     run(["acs", str(sources / "acs_export.csv"), "--vintage", "2006-2010", "--out", str(folder)])
     run(["ucr", str(sources / "ucr-Data.tsv"), "--year", "2011", "--out", str(folder)])
     return folder
+
+
+@pytest.fixture
+def raw_dir(tmp_path: Path, loaded_raw_dir: Path) -> Path:
+    """A copy of the loaded raw directory, for the test to load more into."""
+    return Path(shutil.copytree(loaded_raw_dir, tmp_path / "raw"))
 
 
 # --- ICE -------------------------------------------------------------------------------------------------------

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
+import shutil
 from pathlib import Path
 
+import background
 import duckdb
 import pandas as pd
 import pytest
-from dbt_helpers import REPO_ROOT, run_dbt
+from dbt_helpers import REPO_ROOT, DbtResult, run_dbt, run_scm
 
 from scm.publish import current_release, publish
 
@@ -36,25 +36,6 @@ MARTS = {
     "rpt_anomaly_ranking",
     "rpt_review_packet",
 }
-
-
-def scm(work: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "SCM_DUCKDB_PATH": str(work / "sc_monitoring.duckdb"),
-        "SCM_HISTORY_PATH": str(work / "sc_history.duckdb"),
-        "SCM_PUBLISHED_DIR": str(work / "published"),
-        "DBT_TARGET_PATH": str(work / "target"),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "scm", *arguments],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=900,
-    )
 
 
 def record(work: Path, table: str = "published_scores") -> pd.DataFrame:
@@ -76,15 +57,15 @@ def broken_raw_dir(path: Path) -> Path:
     return path
 
 
-def test_run_publish_record_rerun_fail_send(tmp_path: Path) -> None:
-    published = tmp_path / "published"
-
-    # 1. A run: a release for readers (marts and reference only) and version 1 of the record.
-    first = scm(tmp_path, "run")
-    assert first.returncode == 0, first.stdout[-3000:] + first.stderr
-    assert "recorded version 1 of 2012Q3's review list" in first.stdout
-    assert "Review list for 2012Q3: 24 units, ranked on statistic 1 only" in first.stdout
-    assert "High scores with a known custody explanation" in first.stdout
+def test_a_run_publishes_marts_and_reference_and_records_version_1(dbt_build_result: DbtResult) -> None:
+    """1. The session's embedded build is the operator's `scm run` (conftest.py): a release for readers (marts and
+    reference only) and version 1 of the record."""
+    first, folder = dbt_build_result, dbt_build_result.database.parent
+    published = folder / "published"
+    assert first.returncode == 0, first.output[-3000:]
+    assert "recorded version 1 of 2012Q3's review list" in first.output
+    assert "Review list for 2012Q3: 24 units, ranked on statistic 1 only" in first.output
+    assert "High scores with a known custody explanation" in first.output
     release = current_release(published)
     assert release is not None and release["reporting_period"] == "2012Q3"
     assert set(release["marts"]) == MARTS
@@ -96,17 +77,39 @@ def test_run_publish_record_rerun_fail_send(tmp_path: Path) -> None:
         assert schemas == {"marts", "reference"}
         comment = copy.sql("select comment from duckdb_tables() where table_name = 'rpt_anomaly_ranking'").fetchone()
         assert comment[0].startswith("The review list")
-    after_first = record(tmp_path)
+    after_first = record(folder)
     assert set(after_first["version"]) == {1}
     assert after_first["is_flagged"].sum() == 24
-    current_target = os.readlink(published / "current")
+
+
+def after_the_first_run(work: Path) -> tuple[dict[str, object], pd.DataFrame, str]:
+    """The operator's folder after the session's `scm run`, copied into `work`: its release, record and
+    `current` link."""
+    first: DbtResult = background.result("dbt_build_result")
+    assert first.returncode == 0, "the session's `scm run` failed (see test_a_run_publishes_...)"
+    shutil.copytree(first.database.parent, work, symlinks=True, dirs_exist_ok=True)
+    release = current_release(work / "published")
+    assert release is not None
+    return release, record(work), os.readlink(work / "published" / "current")
+
+
+@pytest.mark.background("failed_runs")
+def test_a_failed_run_names_this_runs_broken_rows_and_changes_nothing() -> None:
+    """The operator's failed runs, in the background from the start of the tests; the first failed assertion
+    fails this test."""
+    background.result("failed_runs")
+
+
+@background.job("failed_runs", priority=0, last=True)
+def failed_runs(tmp_path: Path) -> None:
+    release, after_first, current_target = after_the_first_run(tmp_path)
+    published = tmp_path / "published"
 
     # 2. An analyst holds the published copy open while a run on damaged data fails: this run's failures are
     # printed with the file and line of each broken row; nothing is published or recorded.
-    reader = duckdb.connect(str(published / "sc_monitoring.duckdb"), read_only=True)
-    try:
+    with duckdb.connect(str(published / "sc_monitoring.duckdb"), read_only=True) as reader:
         before = reader.sql("select count(*) from marts.rpt_anomaly_ranking where is_flagged").fetchone()
-        failed = scm(tmp_path, "run", "--raw-dir", str(broken_raw_dir(tmp_path / "broken")))
+        failed = run_scm(tmp_path, "run", "--raw-dir", str(broken_raw_dir(tmp_path / "broken")))
         assert failed.returncode != 0
         report = failed.stderr
         assert "table stg_ice__identifications" in report, report
@@ -116,44 +119,68 @@ def test_run_publish_record_rerun_fail_send(tmp_path: Path) -> None:
         assert "nothing new was published (the published copy of" in report, report
         assert os.readlink(published / "current") == current_target
         assert current_release(published) == release
-        pd.testing.assert_frame_equal(record(tmp_path), after_first)
+        assert reader.sql("select count(*) from marts.rpt_anomaly_ranking where is_flagged").fetchone() == before
+    pd.testing.assert_frame_equal(record(tmp_path), after_first)
 
-        # 3. A run that fails before dbt runs anything shows its own failure, not the previous run's.
-        early = scm(tmp_path, "run", "--vars", "{window_quarters: 0}")
-        assert early.returncode != 0
-        assert "window_quarters must be a whole number >= 1" in early.stdout + early.stderr
-        assert "dbt stopped before it ran any model or check" in early.stderr
-        assert "line 5: county_fips=01015" not in early.stderr
+    # 3. A run that fails before dbt runs anything shows its own failure, not the previous run's.
+    early = run_scm(tmp_path, "run", "--vars", "{window_quarters: 0}")
+    assert early.returncode != 0
+    assert "window_quarters must be a whole number >= 1" in early.stdout + early.stderr
+    assert "dbt stopped before it ran any model or check" in early.stderr
+    assert "line 5: county_fips=01015" not in early.stderr
+    pd.testing.assert_frame_equal(record(tmp_path), after_first)
 
-        # 4. The same data again: a new release, but the ranking equals version 1, so no new version.
-        second = scm(tmp_path, "run")
+
+@pytest.mark.background("rerun_and_send")
+def test_a_rerun_adds_no_version_dbt_never_writes_the_record_and_send_records_a_sending() -> None:
+    """The operator's rerun and sending, in the background from the start of the tests (beside the failed runs,
+    from another copy of the first run's folder); the first failed assertion fails this test."""
+    background.result("rerun_and_send")
+
+
+@background.job("rerun_and_send", priority=0, last=True)
+def rerun_and_send(tmp_path: Path) -> None:
+    _, after_first, current_target = after_the_first_run(tmp_path)
+    published = tmp_path / "published"
+
+    # 4. The same data again, while an analyst holds the published copy open: a new release, but the ranking
+    # equals version 1, so no new version.
+    with duckdb.connect(str(published / "sc_monitoring.duckdb"), read_only=True) as reader:
+        before = reader.sql("select count(*) from marts.rpt_anomaly_ranking where is_flagged").fetchone()
+        second = run_scm(tmp_path, "run")
         assert second.returncode == 0, second.stdout[-3000:] + second.stderr
         assert "the ranking equals version 1 of 2012Q3 in the record: no new version was added" in second.stdout
         assert os.readlink(published / "current") != current_target
         assert reader.sql("select count(*) from marts.rpt_anomaly_ranking where is_flagged").fetchone() == before
-    finally:
-        reader.close()
     pd.testing.assert_frame_equal(record(tmp_path), after_first)
 
-    # 5. dbt run by hand, even with --full-refresh, reads the record and never writes it.
-    by_hand = run_dbt(tmp_path / "by_hand", ["build", "--full-refresh"], history=tmp_path / "sc_history.duckdb")
+    # 5. dbt run by hand, even with --full-refresh, reads the record and never writes it (the models that read
+    # it, with every run-start hook; no model or hook of the project writes it, so the rest need not be rebuilt).
+    readers_of_the_record = ["stg_history__published_scores", "stg_history__sent_versions", "int_recorded_review_lists"]
+    by_hand = run_dbt(
+        tmp_path / "by_hand",
+        ["build", "--full-refresh", "--select", *readers_of_the_record],
+        history=tmp_path / "sc_history.duckdb",
+    )
     assert by_hand.ok, by_hand.failure_message()
+    with duckdb.connect(str(by_hand.database), read_only=True) as built:
+        assert built.sql("select count(*) from intermediate.int_recorded_review_lists").fetchone()[0] > 0
     pd.testing.assert_frame_equal(record(tmp_path), after_first)
 
     # 6. send records who sent which version when, append-only.
-    sent = scm(tmp_path, "send", "--note", "sent to step-2 reviewers", "--by", "operator")
+    sent = run_scm(tmp_path, "send", "--note", "sent to step-2 reviewers", "--by", "operator")
     assert sent.returncode == 0, sent.stderr
     assert "version 1 of 2012Q3's review list sent to reviewers by operator" in sent.stdout
     sendings = record(tmp_path, "sent_versions")
     assert sendings[["reporting_period", "version", "sent_by", "note"]].values.tolist() == [
         ["2012Q3", 1, "operator", "sent to step-2 reviewers"]
     ]
-    unknown = scm(tmp_path, "send", "--period", "2011Q1")
+    unknown = run_scm(tmp_path, "send", "--period", "2011Q1")
     assert unknown.returncode == 2 and "no published version of 2011Q1; published periods: 2012Q3" in unknown.stderr
 
 
 def test_a_misspelt_var_is_rejected_naming_the_nearest(tmp_path: Path) -> None:
-    result = scm(tmp_path, "run", "--vars", "{review_list_sise: 30}")
+    result = run_scm(tmp_path, "run", "--vars", "{review_list_sise: 30}")
     assert result.returncode == 2
     assert "unknown var 'review_list_sise'; did you mean review_list_size?" in result.stderr
     assert not (tmp_path / "sc_monitoring.duckdb").exists()
@@ -161,7 +188,7 @@ def test_a_misspelt_var_is_rejected_naming_the_nearest(tmp_path: Path) -> None:
 
 
 def test_a_period_the_data_does_not_have_is_rejected_before_the_build(tmp_path: Path) -> None:
-    result = scm(tmp_path, "run", "--vars", "{reporting_period: 2011Q1}")
+    result = run_scm(tmp_path, "run", "--vars", "{reporting_period: 2011Q1}")
     assert result.returncode == 2
     assert "reporting_period 2011Q1 is not in the embedded data" in result.stderr
     assert "period(s): 2012Q3" in result.stderr

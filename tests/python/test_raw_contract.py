@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
+import background
 import duckdb
 import pandas as pd
 import pytest
@@ -67,10 +66,15 @@ def contract_triples(table: Table) -> list[list[object]]:
 
 
 @pytest.fixture(scope="module")
-def dbt_view(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+def dbt_view() -> dict[str, object]:
     """What the dbt macros make of the definition, asked of dbt: per table the columns of raw_table_columns, the
-    definition raw_contract returns and the reader SQL of raw_table; and dbt's manifest."""
-    work = tmp_path_factory.mktemp("dbt_contract")
+    definition raw_contract returns and the reader SQL of raw_table; and dbt's manifest (compiled in the
+    background when the tests are collected)."""
+    return background.result("dbt_view")
+
+
+@background.job("dbt_view")
+def compile_contract_view(work: Path) -> dict[str, object]:
     inline = (
         "{%- set out = {} -%}{%- for name in " + json.dumps(ALL_TABLES) + " -%}"
         "{%- do out.update({name: {'columns': raw_table_columns(name), 'definition': raw_contract(name), "
@@ -337,9 +341,14 @@ def warehouse_breaks(database: Path, target: Path) -> set[tuple[str, str, int, i
 
 
 @pytest.fixture(scope="module")
-def damaged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, Path]]:
-    """A damaged raw directory and the staging build on it (the staging models, their inputs and their tests)."""
-    work = tmp_path_factory.mktemp("damaged")
+def damaged() -> tuple[Path, Path, Path]:
+    """A damaged raw directory and the staging build on it (the staging models, their inputs and their tests;
+    built in the background when the tests are collected)."""
+    return background.result("damaged")
+
+
+@background.job("damaged")
+def build_damaged(work: Path) -> tuple[Path, Path, Path]:
     raw_dir = damaged_raw_dir(work / "raw")
     selected = ["+stg_ice__identifications", "+stg_census__foreign_born", "+stg_ucr__arrests", "+int_county_code_map"]
     selected += ["+stg_reference__ucr_offense_classes", "+stg_ucr__data_quality"]
@@ -347,8 +356,7 @@ def damaged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pa
     result = run_dbt(work / "dbt", [*arguments, "--indirect-selection", "cautious"], timeout=900)
     assert result.returncode != 0, "the build on damaged raw files must fail"
     assert "Compilation Error" not in result.output, result.output
-    yield raw_dir, result.database, result.target_path
-    shutil.rmtree(work, ignore_errors=True)
+    return raw_dir, result.database, result.target_path
 
 
 @pytest.mark.e2e

@@ -10,6 +10,7 @@ import re
 import shutil
 from pathlib import Path
 
+import background
 import duckdb
 import numpy as np
 import pandas as pd
@@ -175,10 +176,14 @@ def copy_of(database: Path, work: Path) -> Path:
     return work
 
 
-def test_sensitivity_ranks_equal_separate_builds(
-    warehouse: Path, scenario_warehouse: Path, scenario: Path, tmp_path: Path
-) -> None:
-    """Each alternative of fct_sensitivity_ranks gives the ranks a build with that var set gives."""
+@background.job("sensitivity_builds", priority=2)
+def sensitivity_builds(work: Path) -> dict[str, tuple[Path, Path]]:
+    """Per alternative of fct_sensitivity_ranks: a copy of the build it varies, with the statistic marts and the
+    ranking rebuilt under that var (after the session's embedded and scenario builds, which it copies)."""
+    embedded = background.result("dbt_build_result")
+    scenario, scenario_build = background.result("scenario_warehouse")
+    assert embedded.ok and scenario_build.ok, "the session's builds failed (see their own tests)"
+    warehouse = embedded.database
     statistic_marts = " ".join(statistic.mart for statistic in STATISTICS)
     cases = [
         ("min_expected_10", warehouse, "{min_expected: 10}", f"{statistic_marts} rpt_anomaly_ranking"),
@@ -186,7 +191,7 @@ def test_sensitivity_ranks_equal_separate_builds(
         ("custody_annotate", warehouse, "{custody_sites: annotate}", "rpt_anomaly_ranking"),
         (
             "window_1_quarter",
-            scenario_warehouse,
+            scenario_build.database,
             f"{{window_quarters: 1, raw_dir: '{scenario}'}}",
             (
                 f"int_reporting_periods int_identifications_unit_periods int_statistic_inputs {statistic_marts}"
@@ -194,12 +199,22 @@ def test_sensitivity_ranks_equal_separate_builds(
             ),
         ),
     ]
-    for alternative, built, dbt_vars, models in cases:
-        work = copy_of(built, tmp_path / alternative)
-        result = run_dbt(work, ["run", "--select", models, "--vars", dbt_vars])
+    built = {}
+    for alternative, database, dbt_vars, models in cases:
+        copy = copy_of(database, work / alternative)
+        result = run_dbt(copy, ["run", "--select", models, "--vars", dbt_vars])
         assert result.ok, result.failure_message()
+        built[alternative] = (database, copy / "sc_monitoring.duckdb")
+    return built
+
+
+@pytest.mark.background("sensitivity_builds")
+@pytest.mark.usefixtures("warehouse", "scenario_warehouse")  # their builds first, and fail here if they failed
+def test_sensitivity_ranks_equal_separate_builds() -> None:
+    """Each alternative of fct_sensitivity_ranks gives the ranks a build with that var set gives."""
+    for alternative, (built, rebuilt) in background.result("sensitivity_builds").items():
         columns = "county_fips, reporting_period, combined_p, anomaly_rank, is_flagged"
-        separate = frame(work / "sc_monitoring.duckdb", f"select {columns} from marts.rpt_anomaly_ranking")
+        separate = frame(rebuilt, f"select {columns} from marts.rpt_anomaly_ranking")
         sensitivity = frame(
             built, f"select {columns} from marts.fct_sensitivity_ranks where alternative = '{alternative}'"
         )

@@ -11,9 +11,12 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
+import background
 import pytest
 from browser import SCREENSHOT_MIN_BYTES, WAIT_SECONDS, free_port, screenshot, wait_for
 from conftest import Published
@@ -122,65 +125,107 @@ def held_still_when(condition: str) -> str:
     )
 
 
-@pytest.fixture(scope="module")
-def dashboard_url(published: Published, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def dashboard_server(database: Path, log: Path) -> Iterator[str]:
     """A Streamlit server of the dashboard on 127.0.0.1 and a free port, started as the operator's command does
-    (from the project root, so .streamlit/config.toml applies), stopped after the module."""
+    (from the project root, so .streamlit/config.toml applies); yields its URL."""
     port = free_port()
-    log = (tmp_path_factory.mktemp("streamlit") / "streamlit.log").open("w")
-    server = subprocess.Popen(
-        [str(STREAMLIT), "run", str(REPO_ROOT / "dashboard" / "app.py"), "--server.port", str(port)],
-        cwd=REPO_ROOT,
-        env={**os.environ, "SCM_PUBLISHED_DATABASE": str(published.database)},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [str(STREAMLIT), "run", str(REPO_ROOT / "dashboard" / "app.py"), "--server.port", str(port)],
+            cwd=REPO_ROOT,
+            env={**os.environ, "SCM_PUBLISHED_DATABASE": str(database)},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for(f"http://127.0.0.1:{port}/_stcore/health", time.monotonic() + WAIT_SECONDS)
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+Shot = bytes | BaseException
+
+
+@background.job("screenshots")
+def take_screenshots(work: Path) -> dict[str, Shot]:
+    """Every capture of this module, taken in the background once the session's release is published (one
+    Streamlit server for the dashboard's): each PNG, or what stopped it (a failed wait, a skip without Chromium)."""
+    published: Published = background.result("published")
+    with dashboard_server(published.database, work / "streamlit.log") as url:
+        captures = {
+            name: partial(screenshot, url + query, work / name, held_still_when(drawn), height=height)
+            for name, query, drawn, height in PAGES
+        }
+        captures["dashboard-funnel-click"] = partial(
+            screenshot, url + "?page=funnel", work / "click", held_still_when(CLICK_A_LISTED_DOT)
+        )
+        captures["dashboard-list-link"] = partial(
+            screenshot, url + "?page=review", work / "link", held_still_when(FOLLOW_A_LIST_LINK)
+        )
+        captures["review-packet"] = partial(packet_screenshot, published, work / "packet")
+        return {name: captured(capture) for name, capture in captures.items()}
+
+
+def captured(capture: Callable[[], bytes]) -> Shot:
+    """The capture's PNG, or the exception (or skip) that stopped it, for its test to raise."""
     try:
-        wait_for(f"http://127.0.0.1:{port}/_stcore/health", time.monotonic() + WAIT_SECONDS)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+        return capture()
+    except pytest.skip.Exception as skipped:
+        return skipped
+    except Exception as error:  # noqa: BLE001 (raised again in the test that asks for this capture)
+        return error
 
 
-def saved(name: str, png: bytes) -> None:
+def packet_screenshot(published: Published, work: Path) -> bytes:
+    release = work / "release"  # the packets are written beside the database: a copy of the release
+    release.mkdir(parents=True)
+    os.link(published.database.resolve(), release / DATABASE_NAME)
+    manifest = json.loads((published.database.resolve().parent / "release.json").read_text())
+    (release / "release.json").write_text(json.dumps(manifest))
+    folder = write_packets(release / DATABASE_NAME, units=[PACKET_UNIT])
+    return screenshot(
+        (folder / f"{PACKET_UNIT}.html").as_uri(),
+        work / "profile",
+        "document.images.length > 0 && [...document.images].every(image => image.complete && image.naturalWidth > 0)",
+    )
+
+
+def shot(name: str) -> bytes:
+    """The background's capture `name`, or its failure (or skip) raised here."""
+    taken = background.result("screenshots")[name]
+    if isinstance(taken, BaseException):
+        raise taken
+    return taken
+
+
+def saved(name: str) -> None:
+    png = shot(name)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     (SCREENSHOTS / f"{name}.png").write_bytes(png)
     assert len(png) > SCREENSHOT_MIN_BYTES
 
 
-@pytest.mark.parametrize(("name", "query", "drawn", "height"), PAGES, ids=[page[0] for page in PAGES])
-def test_dashboard_page_renders_in_headless_chromium(
-    dashboard_url: str, tmp_path: Path, name: str, query: str, drawn: str, height: int
-) -> None:
-    saved(name, screenshot(dashboard_url + query, tmp_path / "profile", held_still_when(drawn), height=height))
+@pytest.mark.background("screenshots")
+@pytest.mark.parametrize("name", [page[0] for page in PAGES])
+def test_dashboard_page_renders_in_headless_chromium(name: str) -> None:
+    saved(name)
 
 
-def test_a_clicked_funnel_dot_opens_its_unit_in_headless_chromium(dashboard_url: str, tmp_path: Path) -> None:
-    saved(
-        "dashboard-funnel-click",
-        screenshot(dashboard_url + "?page=funnel", tmp_path / "profile", held_still_when(CLICK_A_LISTED_DOT)),
-    )
+@pytest.mark.background("screenshots")
+def test_a_clicked_funnel_dot_opens_its_unit_in_headless_chromium() -> None:
+    saved("dashboard-funnel-click")
 
 
-def test_a_unit_link_of_the_review_list_opens_its_page_in_headless_chromium(dashboard_url: str, tmp_path: Path) -> None:
+@pytest.mark.background("screenshots")
+def test_a_unit_link_of_the_review_list_opens_its_page_in_headless_chromium() -> None:
     # Only the navigation is tested: after a link (a new page load) Chromium's full-page capture collapses the
     # sidebar whatever the ready expression does, so this capture is not kept (the unit page has its own above).
-    png = screenshot(dashboard_url + "?page=review", tmp_path / "profile", held_still_when(FOLLOW_A_LIST_LINK))
-    assert len(png) > SCREENSHOT_MIN_BYTES
+    assert len(shot("dashboard-list-link")) > SCREENSHOT_MIN_BYTES
 
 
-def test_review_packet_renders_in_headless_chromium(published: Published, tmp_path: Path) -> None:
-    release = tmp_path / "release"  # the packets are written beside the database: a copy of the release
-    release.mkdir()
-    os.link(published.database.resolve(), release / DATABASE_NAME)
-    manifest = json.loads((published.database.resolve().parent / "release.json").read_text())
-    (release / "release.json").write_text(json.dumps(manifest))
-    folder = write_packets(release / DATABASE_NAME, units=[PACKET_UNIT])
-    png = screenshot(
-        (folder / f"{PACKET_UNIT}.html").as_uri(),
-        tmp_path / "profile",
-        "document.images.length > 0 && [...document.images].every(image => image.complete && image.naturalWidth > 0)",
-    )
-    saved("review-packet", png)
+@pytest.mark.background("screenshots")
+def test_review_packet_renders_in_headless_chromium() -> None:
+    saved("review-packet")
