@@ -76,53 +76,25 @@ dl_winsorized_inputs as (
     from inputs
 ),
 
-match_rate as (
-    select * from (
-        {{ scored_statistic(
-            1, 'alternative_inputs', 'alternative_foreign_born_share', min_expected='alternative_min_expected',
-            carry=['alternative_min_expected'], for_ranking=true, period='alternative_period'
-        ) }}
-    ) as shared_method
-    union all
-    select * from (
-        {{ scored_statistic(
-            1, 'dl_winsorized_inputs', tau2_method='dl_winsorized', carry=['alternative_min_expected'],
-            for_ranking=true, period='alternative_period'
-        ) }}
-    ) as dl_winsorized
-),
-
-crime_adjusted as (
-    select * from (
-        {{ scored_statistic(
-            2, 'alternative_inputs', 'alternative_foreign_born_share', min_expected='alternative_min_expected',
-            carry=['alternative_min_expected'], for_ranking=true, period='alternative_period'
-        ) }}
-    ) as shared_method
-    union all
-    select * from (
-        {{ scored_statistic(
-            2, 'dl_winsorized_inputs', tau2_method='dl_winsorized', carry=['alternative_min_expected'],
-            for_ranking=true, period='alternative_period'
-        ) }}
-    ) as dl_winsorized
-),
-
-minor_share as (
-    select * from (
-        {{ scored_statistic(
-            3, 'alternative_inputs', 'alternative_foreign_born_share', min_expected='alternative_min_expected',
-            carry=['alternative_min_expected'], for_ranking=true, period='alternative_period'
-        ) }}
-    ) as shared_method
-    union all
-    select * from (
-        {{ scored_statistic(
-            3, 'dl_winsorized_inputs', tau2_method='dl_winsorized', carry=['alternative_min_expected'],
-            for_ranking=true, period='alternative_period'
-        ) }}
-    ) as dl_winsorized
-),
+{#- One CTE per statistic: the alternatives that share the published τ² method, then NHS/CQC's. -#}
+{%- for statistic, cte in [(1, 'match_rate'), (2, 'crime_adjusted'), (3, 'minor_share')] %}
+    {{ cte }} as (
+        select * from (
+            {{ scored_statistic(
+                statistic, 'alternative_inputs', 'alternative_foreign_born_share',
+                min_expected='alternative_min_expected', carry=['alternative_min_expected'], for_ranking=true,
+                period='alternative_period'
+            ) }}
+        ) as shared_method
+        union all
+        select * from (
+            {{ scored_statistic(
+                statistic, 'dl_winsorized_inputs', tau2_method='dl_winsorized', carry=['alternative_min_expected'],
+                for_ranking=true, period='alternative_period'
+            ) }}
+        ) as dl_winsorized
+    ),
+{% endfor %}
 
 alternative_custody as (
     select
