@@ -158,11 +158,13 @@ def published(warehouse: Path) -> Published:
 def publish_embedded_build(work: Path) -> Published:
     embedded = background.result("dbt_build_result")
     assert embedded.ok, "the session's embedded build failed (see its own test)"
+    # publish() checkpoints its input read-write: from a copy, or the session's read-only readers of the embedded
+    # database would meet a connection of another configuration in this process (DuckDB refuses that)
+    (work / "build").mkdir()
+    database = Path(shutil.copy(embedded.database, work / "build" / DATABASE_NAME))
     directory, history = work / "published", work / "published-history.duckdb"
     directory.mkdir()
-    publish(
-        embedded.database, directory, None, {"data": "embedded seeds (seeds/raw)", "vars": {"review_list_size": 24}}
-    )
+    publish(database, directory, None, {"data": "embedded seeds (seeds/raw)", "vars": {"review_list_size": 24}})
     record.append_version(directory / DATABASE_NAME, history, {"review_list_size": 24})
     return Published(directory, directory / DATABASE_NAME, history)
 
