@@ -19,7 +19,7 @@ import functools
 import html
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -179,16 +179,31 @@ def unit_link(unit: str, name: str, period: str) -> str:
 # ---------------------------------------------------------------------------------------------------- navigation
 
 
+def selected_points(selection: Mapping[str, object] | None) -> list[Mapping[str, object]]:
+    """The clicked points of a chart's selection state (st.plotly_chart with on_select)."""
+    return (selection or {}).get("selection", {}).get("points", [])  # type: ignore[union-attr]
+
+
 def unit_from_selection(selection: Mapping[str, object] | None) -> str | None:
-    """The unit code of the first clicked point of a funnel plot's selection state (st.plotly_chart with
-    on_select), from the point's `customdata[0]`; None when no point carries one."""
-    points = (selection or {}).get("selection", {}).get("points", [])  # type: ignore[union-attr]
-    for point in points:
+    """The unit code of the first clicked point of a funnel plot's selection state, from the point's
+    `customdata[0]`; None when no point carries one."""
+    for point in selected_points(selection):
         customdata = point.get("customdata")
         if isinstance(customdata, list | tuple) and customdata:
             return str(customdata[0])
         if isinstance(customdata, str) and customdata:
             return customdata
+    return None
+
+
+def unit_from_map_selection(selection: Mapping[str, object] | None, county_units: Mapping[str, str]) -> str | None:
+    """The unit of the first clicked county of the map's selection state: a choropleth's point carries its county
+    code as `location`, which `county_units` maps to its unit; None when no clicked point is a county of the map
+    (an outline or a border)."""
+    for point in selected_points(selection):
+        unit = county_units.get(str(point.get("location")))
+        if unit is not None:
+            return unit
     return None
 
 
@@ -199,9 +214,11 @@ def open_unit(unit: str) -> None:
     st.session_state["unit"] = unit
 
 
-def open_clicked_unit(chart_key: str) -> None:
-    """on_select callback of a funnel plot: a clicked unit opens its page."""
-    unit = unit_from_selection(st.session_state.get(chart_key))
+def open_clicked_unit(
+    chart_key: str, read_unit: Callable[[Mapping[str, object] | None], str | None] = unit_from_selection
+) -> None:
+    """on_select callback of a funnel plot or the map: the unit `read_unit` finds in the selection opens its page."""
+    unit = read_unit(st.session_state.get(chart_key))
     if unit is not None:
         open_unit(unit)
 
@@ -433,8 +450,19 @@ def map_page(database: Path, period: str) -> None:
     layer = st.selectbox("Colour by", list(MAP_LAYERS), format_func=MAP_LAYERS.get, key="map_layer")
     if layer in SYNTHETIC_LAYERS and synthetic_inputs(database, period)["shown"]:
         st.warning("This statistic rests on synthetic inputs here: the map is a demonstration, not findings.")
-    st.plotly_chart(map_figure(database, period, layer), key="county_map", config={"displaylogo": False})
+    counties = county_values(database, period)
+    county_units = dict(zip(counties["county_fips"], counties["unit_fips"], strict=True))
+    st.plotly_chart(
+        map_figure(database, period, layer),
+        key="county_map",
+        on_select=functools.partial(
+            open_clicked_unit, "county_map", functools.partial(unit_from_map_selection, county_units=county_units)
+        ),
+        selection_mode="points",
+        config={"displaylogo": False},
+    )
     st.caption(
+        "Hover a county for its unit, rank and place on the list; click it to open the unit's page. "
         "Counties drawn from the 2010 Census boundaries shipped with plotly-geo (no map tiles, no network). A unit "
         "of several counties (New York City) colours all of them. Red outline: on the review list; black outline: "
         "a high score with a known custody explanation; grey: not scored. Ratios are coloured from 0 to 2 (1: as "

@@ -26,9 +26,7 @@ import background
 import pytest
 from dbt_helpers import REPO_ROOT, DbtResult, run_dbt, run_scm
 
-from scm import record
 from scm.paths import DATABASE_NAME
-from scm.publish import publish
 
 _progress: dict[str, object] = {"started": time.monotonic(), "files": Counter(), "seen": []}
 
@@ -149,24 +147,18 @@ class Published:
 
 @pytest.fixture(scope="session")
 def published(warehouse: Path) -> Published:
-    """The session's build published as a release (as `scm.py run` does after a passing build), and recorded
-    (in the background, for the screenshots of test_screenshots.py)."""
+    """The session's `scm run` release and its record, copied (in the background, for the screenshots of
+    test_screenshots.py): tests may write beside it (packets) while test_operator.py copies the original."""
     return background.result("published")
 
 
 @background.job("published")
-def publish_embedded_build(work: Path) -> Published:
+def copy_embedded_release(work: Path) -> Published:
     embedded = background.result("dbt_build_result")
     assert embedded.ok, "the session's embedded build failed (see its own test)"
-    # publish() checkpoints its input read-write: from a copy, or the session's read-only readers of the embedded
-    # database would meet a connection of another configuration in this process (DuckDB refuses that)
-    (work / "build").mkdir()
-    database = Path(shutil.copy(embedded.database, work / "build" / DATABASE_NAME))
-    directory, history = work / "published", work / "published-history.duckdb"
-    directory.mkdir()
-    publish(database, directory, None, {"data": "embedded seeds (seeds/raw)", "vars": {"review_list_size": 24}})
-    record.append_version(directory / DATABASE_NAME, history, {"review_list_size": 24})
-    return Published(directory, directory / DATABASE_NAME, history)
+    shutil.copytree(embedded.database.parent / "published", work / "published", symlinks=True)
+    history = Path(shutil.copy(embedded.database.parent / "sc_history.duckdb", work / "sc_history.duckdb"))
+    return Published(work / "published", work / "published" / DATABASE_NAME, history)
 
 
 # The national synthetic scenario of the scenario and packet tests: every county, 12 quarters from 2012Q2 with the

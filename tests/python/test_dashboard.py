@@ -150,24 +150,27 @@ def test_funnel_page_draws_three_interactive_plots_2_and_3_stamped_synthetic(app
     assert_readable(app)
 
 
-def click_funnel_dot(app: AppTest, chart: int, unit: str) -> AppTest:
-    """Rerun as the browser does when a dot is clicked. AppTest has no plotly interaction (the chart is an unknown
-    element), so the selection the frontend would send (a point with its customdata) is added by hand to the
-    widget states of the next run, through AppTest's private run method."""
+def click_point(app: AppTest, chart: int, point: dict[str, object]) -> AppTest:
+    """Rerun as the browser does when a point of plotly chart number `chart` is clicked. AppTest has no plotly
+    interaction (the chart is an unknown element), so the selection the frontend would send (`point`, with the
+    fields plotly gives it) is added by hand to the widget states of the next run, through AppTest's private run
+    method."""
     states = app._tree.get_widget_states()
     state = states.widgets.add()
     state.id = app.get("plotly_chart")[chart].proto.id
-    state.string_value = json.dumps(
-        {
-            "selection": {
-                "points": [{"curve_number": 5, "point_number": 0, "point_index": 0, "customdata": [unit]}],
-                "point_indices": [0],
-                "box": [],
-                "lasso": [],
-            }
-        }
-    )
+    selection = {
+        "points": [{"point_number": 0, "point_index": 0, **point}],
+        "point_indices": [0],
+        "box": [],
+        "lasso": [],
+    }
+    state.string_value = json.dumps({"selection": selection})
     return app._run(states)
+
+
+def click_funnel_dot(app: AppTest, chart: int, unit: str) -> AppTest:
+    """A click on the dot of `unit` (its customdata) in funnel plot number `chart`."""
+    return click_point(app, chart, {"curve_number": 5, "customdata": [unit]})
 
 
 def test_a_clicked_funnel_dot_opens_its_units_page(app: AppTest) -> None:
@@ -178,6 +181,27 @@ def test_a_clicked_funnel_dot_opens_its_units_page(app: AppTest) -> None:
     assert app.selectbox(key="unit").value == "27141"
     assert app.header[0].value == f"Sherburne County, MN (27141), {PERIOD}"
     assert app.query_params == {"page": "unit", "period": PERIOD, "unit": "27141"}
+
+
+def test_a_clicked_county_of_the_map_opens_its_units_page(app: AppTest) -> None:
+    opened(app, page="map")
+    # Kings County, a borough of New York City: the choropleth's point carries the county code as `location`
+    click_point(app, 0, {"curve_number": 1, "location": "36047", "customdata": ["Kings County, New York"]})
+    assert not app.exception
+    assert app.sidebar.radio(key="page").value == "unit"
+    assert app.selectbox(key="unit").value == "36085"
+    assert app.query_params == {"page": "unit", "period": PERIOD, "unit": "36085"}
+
+
+def test_map_selection_to_unit() -> None:
+    unit_from_map_selection = dashboard_module().unit_from_map_selection
+    county_units = {"36047": "36085", "17049": "17049"}
+    point = {"curve_number": 1, "point_index": 3, "location": "36047", "customdata": ["Kings County, New York"]}
+    assert unit_from_map_selection({"selection": {"points": [point]}}, county_units) == "36085"
+    assert unit_from_map_selection({"selection": {"points": [{"location": "17049"}]}}, county_units) == "17049"
+    assert unit_from_map_selection({"selection": {"points": [{"lon": -90.0, "lat": 40.0}]}}, county_units) is None
+    assert unit_from_map_selection({"selection": {"points": []}}, county_units) is None
+    assert unit_from_map_selection(None, county_units) is None
 
 
 def test_selection_to_unit() -> None:

@@ -1,8 +1,8 @@
 """Headless Chromium draws every page of the dashboard, served on 127.0.0.1 against the session's published copy,
-and one HTML review packet; a click on a funnel dot and a unit's link on the review list open its page in the
-browser. The screenshots go to build/test-screenshots/ for a person to look at: each is taken once the page's own
-content is drawn (texts, table rows, plotly dots, the map's county paths, the packet's images), so a page that
-fails to draw fails here."""
+and one HTML review packet; a click on a funnel dot, a click on a county of the map and a unit's link on the review
+list open its page in the browser. The screenshots go to build/test-screenshots/ for a person to look at: each is
+taken once the page's own content is drawn (texts, table rows, plotly dots, the map's county paths, the packet's
+images), so a page that fails to draw fails here."""
 
 from __future__ import annotations
 
@@ -104,6 +104,24 @@ CLICK_A_LISTED_DOT = """(() => {
   return false;
 })()"""
 
+# Clicks the county of PACKET_UNIT (a listed unit) on the map once its counties are drawn, as CLICK_A_LISTED_DOT
+# does: plotly.js binds each choropleth path to its location code.
+CLICK_A_MAP_COUNTY = f"""(() => {{
+  if (location.search.includes('page=unit'))
+    return location.search.includes('unit={PACKET_UNIT}')
+      && document.body.innerText.includes('What the data cannot say');
+  const path = [...document.querySelectorAll('.choroplethlocation')]
+    .find(path => path.__data__ && path.__data__.loc === '{PACKET_UNIT}');
+  if (!path) return false;
+  const box = path.getBoundingClientRect();
+  const at = {{clientX: box.x + box.width / 2, clientY: box.y + box.height / 2, bubbles: true, view: window}};
+  const target = document.elementFromPoint(at.clientX, at.clientY);
+  const kinds = window.scmHovered ? ['mousedown', 'mouseup', 'click'] : ['mousemove'];
+  for (const kind of kinds) target.dispatchEvent(new MouseEvent(kind, at));
+  window.scmHovered = !window.scmHovered;
+  return false;
+}})()"""
+
 # Follows the third unit's link of the review list once it is drawn; ready once that unit's page is shown.
 FOLLOW_A_LIST_LINK = """(() => {
   const links = document.querySelectorAll('.scm-list a');
@@ -162,6 +180,9 @@ def take_screenshots(work: Path) -> dict[str, Shot]:
         captures["dashboard-funnel-click"] = partial(
             screenshot, url + "?page=funnel", work / "click", held_still_when(CLICK_A_LISTED_DOT)
         )
+        captures["dashboard-map-click"] = partial(
+            screenshot, url + "?page=map", work / "map-click", held_still_when(CLICK_A_MAP_COUNTY)
+        )
         captures["dashboard-list-link"] = partial(
             screenshot, url + "?page=review", work / "link", held_still_when(FOLLOW_A_LIST_LINK)
         )
@@ -217,6 +238,11 @@ def test_dashboard_page_renders_in_headless_chromium(name: str) -> None:
 @pytest.mark.background("screenshots")
 def test_a_clicked_funnel_dot_opens_its_unit_in_headless_chromium() -> None:
     saved("dashboard-funnel-click")
+
+
+@pytest.mark.background("screenshots")
+def test_a_clicked_county_of_the_map_opens_its_unit_in_headless_chromium() -> None:
+    saved("dashboard-map-click")
 
 
 @pytest.mark.background("screenshots")
