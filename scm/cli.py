@@ -54,21 +54,30 @@ def build_and_publish(
     given: dict[str, object],
     about: dict[str, object],
     record_it: bool = True,
+    dbt_dir: Path | None = None,
 ) -> int:
     """`dbt build` with `given` vars (and raw_dir), then, only if everything passed: the docs page, a release in
-    `published_dir` and (with `record_it`) a version in the record. Prints what it did; returns an exit status."""
+    `published_dir` and (with `record_it`) a version in the record. dbt's target and logs folders are those of
+    `dbt_dir` when given (else the project's, or DBT_TARGET_PATH and DBT_LOG_PATH). Prints what it did; returns an
+    exit status."""
+    target = dbt_dir / "target" if dbt_dir else TARGET
+    log_path = dbt_dir / "logs" if dbt_dir else None
     dbt_vars = {**given, **({"raw_dir": str(raw_dir)} if raw_dir else {})}
     vars_arguments = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
-    (TARGET / "run_results.json").unlink(missing_ok=True)  # a failure report shows this run's results only
-    built = dbt.run(["build", *vars_arguments], database, history, target_path=TARGET)
+    (target / "run_results.json").unlink(missing_ok=True)  # a failure report shows this run's results only
+    built = dbt.run(["build", *vars_arguments], database, history, target_path=target, log_path=log_path)
     if built.returncode != 0:
-        report_failures(database, TARGET)
+        report_failures(database, target)
         release = current_release(published_dir)
         kept = f"the published copy of {release['released_at']} is untouched" if release else "nothing was published"
         return fail(f"dbt build failed; nothing new was published ({kept}: {published_dir}).", built.returncode)
     # --no-compile: the build just compiled every node into the manifest, which the docs page shows as it is.
     docs = dbt.run(
-        ["docs", "generate", "--static", "--no-compile", *vars_arguments], database, history, target_path=TARGET
+        ["docs", "generate", "--static", "--no-compile", *vars_arguments],
+        database,
+        history,
+        target_path=target,
+        log_path=log_path,
     )
     if docs.returncode != 0:
         return fail("dbt docs generate failed (see above); nothing new was published.", docs.returncode)
@@ -77,7 +86,7 @@ def build_and_publish(
         "vars": {**dbt.project_vars(), **given},
         "raw_dir": str(raw_dir) if raw_dir else None,  # to rebuild (scm.py packet --unit); never shown to readers
     }
-    release = publish(database, published_dir, TARGET / "static_index.html", manifest)
+    release = publish(database, published_dir, target / "static_index.html", manifest)
     print(f"\npublished release {release.name}: {published_dir / DATABASE_NAME}, exports/ and docs/index.html")
     if not record_it:
         return 0
@@ -203,6 +212,7 @@ def command_demo(arguments: argparse.Namespace) -> int:
         {"rank_synthetic_inputs": True},
         {"data": f"synthetic demonstration scenario (seed {arguments.seed})", "demonstration": True},
         record_it=False,
+        dbt_dir=out,  # its own target/ and logs/: the operator's last run keeps its dbt artefacts
     )
     if status != 0:
         return status
