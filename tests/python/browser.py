@@ -11,6 +11,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,15 @@ def wait_for(url: str, deadline: float) -> bytes:
 
 def screenshot(url: str, profile: Path, ready_expression: str = "true", width: int = 1400, height: int = 1000) -> bytes:
     """Load `url` in headless Chromium and return a full-page PNG once the JavaScript `ready_expression` holds."""
+    (png,) = screenshots(url, profile, [ready_expression], width, height)
+    return png
+
+
+def screenshots(
+    url: str, profile: Path, ready_expressions: Sequence[str], width: int = 1400, height: int = 1000
+) -> Iterator[bytes]:
+    """Load `url` in headless Chromium and yield a full-page PNG each time the next of `ready_expressions` holds,
+    in order, on the same page: an expression may act on the page (a click) and hold once what it did is drawn."""
     port = free_port()
     browser = subprocess.Popen(
         [
@@ -88,12 +98,16 @@ def screenshot(url: str, profile: Path, ready_expression: str = "true", width: i
                         return message.get("result", {})
 
             call("Page.navigate", url=url)
-            while not call("Runtime.evaluate", expression=ready_expression, returnByValue=True)["result"].get("value"):
-                assert time.monotonic() < deadline, f"{url} not ready within {WAIT_SECONDS} s: {ready_expression}"
-                time.sleep(0.5)
-            time.sleep(1.5)  # let the last frame paint
-            shot = call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
-            return base64.b64decode(str(shot["data"]))
+            for ready_expression in ready_expressions:
+                deadline = time.monotonic() + WAIT_SECONDS
+                while not call("Runtime.evaluate", expression=ready_expression, returnByValue=True)["result"].get(
+                    "value"
+                ):
+                    assert time.monotonic() < deadline, f"{url} not ready within {WAIT_SECONDS} s: {ready_expression}"
+                    time.sleep(0.5)
+                time.sleep(1.5)  # let the last frame paint
+                shot = call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
+                yield base64.b64decode(str(shot["data"]))
     finally:
         browser.terminate()
         browser.wait(timeout=30)

@@ -11,14 +11,14 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
 import background
 import pytest
-from browser import SCREENSHOT_MIN_BYTES, WAIT_SECONDS, free_port, screenshot, wait_for
+from browser import SCREENSHOT_MIN_BYTES, WAIT_SECONDS, free_port, screenshots, wait_for
 from conftest import Published
 from dbt_helpers import REPO_ROOT
 
@@ -133,6 +133,14 @@ FOLLOW_A_LIST_LINK = """(() => {
 })()"""
 
 
+# What is done next on a page of PAGES once its screenshot is taken, in the same browser (a page load less each).
+FOLLOWED_BY = {
+    "dashboard-review-list": [("dashboard-list-link", FOLLOW_A_LIST_LINK)],
+    "dashboard-funnel-plots": [("dashboard-funnel-click", CLICK_A_LISTED_DOT)],
+    "dashboard-county-map": [("dashboard-map-click", CLICK_A_MAP_COUNTY)],
+}
+
+
 def held_still_when(condition: str) -> str:
     """`condition` as a ready expression for a Streamlit page, which it also holds still: Chromium's full-page
     capture resizes the window to 1 x 1 and back, and Streamlit collapses its sidebar on that resize, so window
@@ -170,47 +178,44 @@ Shot = bytes | BaseException
 @background.job("screenshots")
 def take_screenshots(work: Path) -> dict[str, Shot]:
     """Every capture of this module, taken in the background once the session's release is published (one
-    Streamlit server for the dashboard's): each PNG, or what stopped it (a failed wait, a skip without Chromium)."""
+    Streamlit server for the dashboard's, one browser per page and what follows on it): each PNG, or what stopped
+    it (a failed wait, a skip without Chromium)."""
     published: Published = background.result("published")
     with dashboard_server(published.database, work / "streamlit.log") as url:
-        captures = {
-            name: partial(screenshot, url + query, work / name, held_still_when(drawn), height=height)
-            for name, query, drawn, height in PAGES
-        }
-        captures["dashboard-funnel-click"] = partial(
-            screenshot, url + "?page=funnel", work / "click", held_still_when(CLICK_A_LISTED_DOT)
-        )
-        captures["dashboard-map-click"] = partial(
-            screenshot, url + "?page=map", work / "map-click", held_still_when(CLICK_A_MAP_COUNTY)
-        )
-        captures["dashboard-list-link"] = partial(
-            screenshot, url + "?page=review", work / "link", held_still_when(FOLLOW_A_LIST_LINK)
-        )
-        captures["review-packet"] = partial(packet_screenshot, published, work / "packet")
-        return {name: captured(capture) for name, capture in captures.items()}
+        shots: dict[str, Shot] = {}
+        for name, query, drawn, height in PAGES:
+            followed = FOLLOWED_BY.get(name, [])
+            steps = [held_still_when(expression) for expression in [drawn, *(then for _, then in followed)]]
+            capture = partial(screenshots, url + query, work / name, steps, height=height)
+            shots |= captured([name, *(then_name for then_name, _ in followed)], capture)
+        return shots | captured(["review-packet"], partial(packet_screenshot, published, work / "packet"))
 
 
-def captured(capture: Callable[[], bytes]) -> Shot:
-    """The capture's PNG, or the exception (or skip) that stopped it, for its test to raise."""
+def captured(names: list[str], capture: Callable[[], Iterable[bytes]]) -> dict[str, Shot]:
+    """The capture's PNGs by name, in order; from the exception (or skip) that stopped it on, that exception, for
+    the tests that ask for these captures to raise."""
+    shots: dict[str, Shot] = {}
     try:
-        return capture()
+        for name, png in zip(names, capture(), strict=False):
+            shots[name] = png
     except pytest.skip.Exception as skipped:
-        return skipped
-    except Exception as error:  # noqa: BLE001 (raised again in the test that asks for this capture)
-        return error
+        return shots | dict.fromkeys(names[len(shots) :], skipped)
+    except Exception as error:  # noqa: BLE001 (raised again in the tests that ask for these captures)
+        return shots | dict.fromkeys(names[len(shots) :], error)
+    return shots
 
 
-def packet_screenshot(published: Published, work: Path) -> bytes:
+def packet_screenshot(published: Published, work: Path) -> Iterator[bytes]:
     release = work / "release"  # the packets are written beside the database: a copy of the release
     release.mkdir(parents=True)
     os.link(published.database.resolve(), release / DATABASE_NAME)
     manifest = json.loads((published.database.resolve().parent / "release.json").read_text())
     (release / "release.json").write_text(json.dumps(manifest))
     folder = write_packets(release / DATABASE_NAME, units=[PACKET_UNIT])
-    return screenshot(
+    return screenshots(
         (folder / f"{PACKET_UNIT}.html").as_uri(),
         work / "profile",
-        "document.images.length > 0 && [...document.images].every(image => image.complete && image.naturalWidth > 0)",
+        ["document.images.length > 0 && [...document.images].every(image => image.complete && image.naturalWidth > 0)"],
     )
 
 
