@@ -30,6 +30,10 @@ import numpy as np
 import pandas as pd
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from scload.contract import COMPANIONS, UCR_QUALITY  # noqa: E402
+
 DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared"
 DEFAULT_OUT = REPO_ROOT / "seeds"
 
@@ -595,8 +599,7 @@ def build_raw_ucr_arrests(counties: pd.DataFrame) -> pd.DataFrame:
 def build_raw_ucr_data_quality() -> pd.DataFrame:
     """The optional companion of raw_ucr_arrests, EMPTY: the synthetic placeholder comes from no ICPSR file, so it
     has no sub-total warnings (the UCR loader writes the real ones into a raw_dir)."""
-    columns = ["county_fips", "data_year", "rule", "source_fips", "total_code", "total_value", "parts_sum", "gap"]
-    return pd.DataFrame(columns=[*columns, "action"])
+    return pd.DataFrame(columns=COMPANIONS[UCR_QUALITY].column_names)
 
 
 # ---------------------------------------------------------------------------------------------------- main

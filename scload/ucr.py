@@ -230,9 +230,12 @@ def drop_reasons(rows: pd.DataFrame, codes: pd.Series) -> pd.Series:
     return reasons.mask(no_county, text)
 
 
-def allocate_drugs(counts: dict[str, pd.Series], kept: pd.Series) -> tuple[pd.Series, pd.Series, dict[int, str]]:
+def allocate_drugs(
+    counts: dict[str, pd.Series], kept: pd.Series
+) -> tuple[pd.Series, pd.Series, dict[int, tuple[str, str]]]:
     """DRGSALE and DRGPOSS with the undifferentiated drug arrests (DRUGTOT beyond their sum, past rounding) added in
-    proportion to the row's own split, or to DRGPOSS when both are 0; and per such row what was done."""
+    proportion to the row's own split, or to DRGPOSS when both are 0; and per such row what was done (its outcome
+    and action, as in raw_ucr_data_quality)."""
     sale, possession = counts[DRUG_SALE].copy(), counts[DRUG_POSSESSION].copy()
     parts = sale + possession
     excess = counts[DRUG_TOTAL] - parts
@@ -242,38 +245,50 @@ def allocate_drugs(counts: dict[str, pd.Series], kept: pd.Series) -> tuple[pd.Se
         extra = int(excess[index])
         if parts[index] > 0:
             to_possession, to_sale = largest_remainder(extra, (int(possession[index]), int(sale[index])))
-            how = "in proportion to the county's own split"
+            outcome, how = "drug_excess_split", "in proportion to the county's own split"
         else:
             to_possession, to_sale = extra, 0
+            outcome = "drug_excess_to_possession"
             how = f"all to {DRUG_POSSESSION}, as {DRUG_SALE} and {DRUG_POSSESSION} are both 0"
         sale[index] += to_sale
         possession[index] += to_possession
-        actions[index] = (
+        action = (
             f"counted: {extra} undifferentiated drug arrests added to {DRUG_SALE} (+{to_sale}) and "
             f"{DRUG_POSSESSION} (+{to_possession}), {how}"
         )
+        actions[index] = (outcome, action)
     return sale, possession, actions
 
 
-def quality_action(rule: Rule, gap: int, drug_action: str | None) -> str:
-    """What was done about a gap beyond rounding: counted, not counted or a warning only."""
+def quality_action(rule: Rule, gap: int, drug_action: tuple[str, str] | None) -> tuple[str, str]:
+    """What was done about a gap beyond rounding, as raw_ucr_data_quality's outcome code and action words: counted,
+    not counted or a warning only."""
     if drug_action is not None:
         return drug_action
     if rule.total in LOADED_TOTALS:
         if gap > 0:
-            return f"counted: {rule.total} is loaded as given, with its {gap} arrests beyond its breakdown"
-        return f"not counted: {rule.total} is loaded as given; its breakdown's {-gap} further arrests are not"
+            return (
+                "total_loaded_with_excess",
+                f"counted: {rule.total} is loaded as given, with its {gap} arrests beyond its breakdown",
+            )
+        return (
+            "parts_beyond_loaded_total",
+            f"not counted: {rule.total} is loaded as given; its breakdown's {-gap} further arrests are not",
+        )
     what = "the 30 offense counts" if rule.total == GRAND_TOTAL else "its parts"
     if gap > 0:
-        return f"not counted: {rule.total} is not loaded; its {gap} arrests beyond {what} are in no offense"
-    return f"warning only: {rule.total} is not loaded; {what} are loaded as given"
+        return (
+            "excess_not_loaded",
+            f"not counted: {rule.total} is not loaded; its {gap} arrests beyond {what} are in no offense",
+        )
+    return "parts_loaded", f"warning only: {rule.total} is not loaded; {what} are loaded as given"
 
 
 def check_subtotals(
     rows: pd.DataFrame, counts: dict[str, pd.Series], kept: pd.Series, reference: Reference
 ) -> tuple[dict[str, pd.Series], pd.DataFrame, list[str]]:
     """The offense counts as written (drug arrests counted in full), the gaps beyond rounding (one row per source
-    row and rule: ``row_index``, rule, total_code, total_value, parts_sum, gap, action) and the notes."""
+    row and rule: ``row_index``, rule, total_code, total_value, parts_sum, gap, outcome, action) and the notes."""
     sale, possession, drug_actions = allocate_drugs(counts, kept)
     loaded = {code: counts[code] for code in reference.offense_codes} | {DRUG_SALE: sale, DRUG_POSSESSION: possession}
     findings, notes = [], []
@@ -289,7 +304,7 @@ def check_subtotals(
         )
         frame["gap"] = frame["total_value"] - frame["parts_sum"]
         drug = rule.total == DRUG_TOTAL
-        frame["action"] = [
+        frame[["outcome", "action"]] = [
             quality_action(rule, int(gap), drug_actions.get(index) if drug else None)
             for index, gap in zip(frame["row_index"], frame["gap"], strict=True)
         ]
@@ -308,7 +323,7 @@ def check_subtotals(
             f"  undifferentiated drug arrests (DRUGTOT beyond DRGSALE + DRGPOSS) counted on {len(drug_actions)} "
             f"row(s): {added_sale + added_possession:,} arrests, DRGSALE +{added_sale:,}, DRGPOSS +{added_possession:,}"
         )
-    columns = ["row_index", "rule", "total_code", "total_value", "parts_sum", "gap", "action"]
+    columns = ["row_index", "rule", "total_code", "total_value", "parts_sum", "gap", "outcome", "action"]
     found = pd.concat(findings, ignore_index=True)[columns] if findings else pd.DataFrame(columns=columns)
     head = (
         f"sub-totals (a gap of at most {ROUNDING_ARRESTS} arrests or {ROUNDING_SHARE:.0%} is rounding of ICPSR's "
@@ -423,6 +438,7 @@ def quality_rows(
                     "total_value": finding.total_value,
                     "parts_sum": finding.parts_sum,
                     "gap": finding.gap,
+                    "outcome": finding.outcome,
                     "action": finding.action,
                     FILE_COLUMN: rows.loc[finding.row_index, FILE_COLUMN],
                     LINE_COLUMN: rows.loc[finding.row_index, LINE_COLUMN],

@@ -447,6 +447,7 @@ ICPSR_2010_QUALITY = [
         "3400",
         "400",
         "3000",
+        "drug_excess_split",
         (
             "counted: 3000 undifferentiated drug arrests added to DRGSALE (+600) and DRGPOSS (+2400), in proportion to "
             "the county's own split"
@@ -461,6 +462,7 @@ ICPSR_2010_QUALITY = [
         "45",
         "5",
         "40",
+        "total_loaded_with_excess",
         "counted: GAMBLE is loaded as given, with its 40 arrests beyond its breakdown",
     ],
     *(
@@ -473,6 +475,7 @@ ICPSR_2010_QUALITY = [
             "12",
             "7",
             "5",
+            "excess_not_loaded",
             "not counted: P1PRPTY is not loaded; its 5 arrests beyond its parts are in no offense",
         ]
         for county in ("02195", "02275")
@@ -486,6 +489,7 @@ ICPSR_2010_QUALITY = [
         "42254",
         "0",
         "42254",
+        "drug_excess_to_possession",
         (
             "counted: 42254 undifferentiated drug arrests added to DRGSALE (+0) and DRGPOSS (+42254), all to DRGPOSS, "
             "as DRGSALE and DRGPOSS are both 0"
@@ -501,6 +505,7 @@ ICPSR_2010_QUALITY = [
         "54854",
         "53954",
         "900",
+        "excess_not_loaded",
         "not counted: GRNDTOT is not loaded; its 900 arrests beyond the 30 offense counts are in no offense",
     ],
 ]

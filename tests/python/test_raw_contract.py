@@ -282,16 +282,25 @@ def damaged_raw_dir(path: Path) -> Path:
     counted = "counted: 40 undifferentiated drug arrests added to DRGSALE (+10) and DRGPOSS (+30)"
     not_counted = "not counted: GRNDTOT is not loaded; its 30 arrests beyond the 30 offense counts are in no offense"
     quality = [
-        ["01001", "2011", drug, "01001", "DRUGTOT", "100", "60", "40", counted],  # line 2: valid
-        ["01003", "2011", drug, "01003", "DRUGTOT", "100", "60", "30", counted],  # line 3: gap is not 100 - 60
-        ["01005", "2011", drug, "01005", "DRUGTOTAL", "100", "60", "40", counted],  # line 4: no such sub-total
-        ["01007", "2011", drug, "01007", "DRUGTOT", "100", "60", "40", "added to DRGPOSS"],  # line 5: no action word
-        ["01009", "999", grand, "01009", "GRNDTOT", "130", "100", "30", not_counted],  # line 6: not a 4-digit year
-        ["12086", "2011", grand, "12086", "GRNDTOT", "130", "100", "30", not_counted],  # lines 7 and 8: the same key
-        ["12025", "2011", grand, "12086", "GRNDTOT", "130", "100", "30", not_counted],  # once 12025 is mapped
+        ["01001", "2011", drug, "01001", "DRUGTOT", "100", "60", "40", "drug_excess_split", counted],  # line 2: valid
+        ["01003", "2011", drug, "01003", "DRUGTOT", "100", "60", "30", "drug_excess_split", counted],  # 3: not 100 - 60
+        ["01005", "2011", drug, "01005", "DRUGTOTAL", "100", "60", "40", "total_loaded_with_excess", counted],  # 4
+        ["01007", "2011", drug, "01007", "DRUGTOT", "60", "100", "-40", "dropped", "warning only: ..."],  # 5
+        ["01009", "999", grand, "01009", "GRNDTOT", "130", "100", "30", "excess_not_loaded", not_counted],  # 6
+        ["12086", "2011", grand, "12086", "GRNDTOT", "130", "100", "30", "excess_not_loaded", not_counted],  # 7 and 8:
+        ["12025", "2011", grand, "12086", "GRNDTOT", "130", "100", "30", "excess_not_loaded", not_counted],  # one key
+        ["01011", "2011", grand, "01011", "GRNDTOT", "130", "100", "30", "parts_loaded", not_counted],  # 9
     ]
+    # line 4: no such sub-total; 5: no such outcome; 6: not a 4-digit year; 7 and 8: the same key once 12025 is
+    # mapped; 9: the total holds more than its parts, but the outcome is one of a total holding less
     pd.DataFrame(quality, columns=COMPANIONS[UCR_QUALITY].column_names).to_csv(path / f"{UCR_QUALITY}.csv", index=False)
     return path
+
+
+OUTCOME_RULE = (
+    "outcome agrees with the gap: an outcome of excess arrests exactly where the total holds more than its parts, a "
+    "drug outcome exactly where DRUGTOT does"
+)
 
 
 def loader_breaks(raw_dir: Path) -> set[tuple[str, str, int, int | None]]:
@@ -383,7 +392,8 @@ def test_warehouse_and_loaders_reject_the_same_rows_for_the_same_rules(damaged: 
     assert quality == {
         ("gap = total_value - parts_sum", 3),
         ("total_code is one of the sub-totals the loader checks", 4),
-        ("action is a text beginning `counted: `, `not counted: ` or `warning only: `", 5),
+        ("outcome is one of the loader's six outcomes", 5),
+        (OUTCOME_RULE, 9),
         ("data_year is a year of 4 digits", 6),
         (RULE_KEY, 7),
         (RULE_KEY, 8),

@@ -64,6 +64,7 @@ def quality_rows(unit: str) -> list[list[object]]:
             1500,
             266,
             1234,
+            "drug_excess_split",
             (
                 "counted: 1234 undifferentiated drug arrests added to DRGSALE (+300) and DRGPOSS (+934), in "
                 "proportion to the county's own split"
@@ -78,9 +79,21 @@ def quality_rows(unit: str) -> list[list[object]]:
             5200,
             5080,
             120,
+            "excess_not_loaded",
             "not counted: GRNDTOT is not loaded; its 120 arrests beyond the 30 offense counts are in no offense",
         ],
-        [unit, 2010, VIOLENT, unit, "P1VLNT", 10, 40, -30, "warning only: P1VLNT is not loaded; its parts are loaded"],
+        [
+            unit,
+            2010,
+            VIOLENT,
+            unit,
+            "P1VLNT",
+            10,
+            40,
+            -30,
+            "parts_loaded",
+            "warning only: P1VLNT is not loaded; its parts are loaded",
+        ],
     ]
 
 

@@ -40,7 +40,7 @@ warnings as (
         data_quality.total_value,
         data_quality.parts_sum,
         data_quality.gap,
-        data_quality.loader_action,
+        data_quality.loader_outcome,
         nullif(
             concat_ws(
                 ', ',

@@ -14,6 +14,7 @@ renamed as (
         {{ parse_raw('raw_ucr_data_quality', 'total_value') }} as total_value,
         {{ parse_raw('raw_ucr_data_quality', 'parts_sum') }} as parts_sum,
         {{ parse_raw('raw_ucr_data_quality', 'gap') }} as gap,
+        cast(source.outcome as {{ dbt.type_string() }}) as loader_outcome,
         cast(source.action as {{ dbt.type_string() }}) as loader_action,
         {{ unparsable_values('raw_ucr_data_quality') }} as unparsable_values,
         source.source_file,
