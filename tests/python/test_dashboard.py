@@ -183,16 +183,6 @@ def test_a_clicked_funnel_dot_opens_its_units_page(app: AppTest) -> None:
     assert app.query_params == {"page": "unit", "period": PERIOD, "unit": "27141"}
 
 
-def test_a_clicked_county_of_the_map_opens_its_units_page(app: AppTest) -> None:
-    opened(app, page="map")
-    # Kings County, a borough of New York City: the choropleth's point carries the county code as `location`
-    click_point(app, 0, {"curve_number": 1, "location": "36047", "customdata": ["Kings County, New York"]})
-    assert not app.exception
-    assert app.sidebar.radio(key="page").value == "unit"
-    assert app.selectbox(key="unit").value == "36085"
-    assert app.query_params == {"page": "unit", "period": PERIOD, "unit": "36085"}
-
-
 def test_map_selection_to_unit() -> None:
     unit_from_map_selection = dashboard_module().unit_from_map_selection
     county_units = {"36047": "36085", "17049": "17049"}
@@ -213,7 +203,9 @@ def test_selection_to_unit() -> None:
     assert unit_from_selection(None) is None
 
 
-def test_county_map_is_one_choropleth_without_a_hosted_base_map(app: AppTest) -> None:
+def test_county_map_is_one_choropleth_without_a_hosted_base_map_and_a_clicked_county_opens_its_unit(
+    app: AppTest,
+) -> None:
     opened(app, page="map")
     (chart,) = app.get("plotly_chart")
     spec = json.loads(chart.proto.spec)
@@ -228,6 +220,12 @@ def test_county_map_is_one_choropleth_without_a_hosted_base_map(app: AppTest) ->
     assert not app.exception
     assert any("map is a demonstration" in warning for warning in synthetic_banners(app))
     assert_readable(app)
+    # Kings County, a borough of New York City: the choropleth's point carries the county code as `location`
+    click_point(app, 0, {"curve_number": 1, "location": "36047", "customdata": ["Kings County, New York"]})
+    assert not app.exception
+    assert app.sidebar.radio(key="page").value == "unit"
+    assert app.selectbox(key="unit").value == "36085"
+    assert app.query_params == {"page": "unit", "period": PERIOD, "unit": "36085"}
 
 
 @pytest.mark.parametrize(
