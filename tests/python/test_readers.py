@@ -13,6 +13,8 @@ import yaml
 from conftest import Published
 from dbt_helpers import REPO_ROOT
 
+from readers.queries import query, release_connection
+
 READER_CODE = [*sorted((REPO_ROOT / "readers").glob("*.py")), REPO_ROOT / "dashboard" / "app.py"]
 SCHEMA_REFERENCE = re.compile(r"\b(staging|intermediate|raw|test_reference|validation_failures|history)\.[a-z_]+")
 MART_REFERENCE = re.compile(r"\bmarts\.(\{?[a-z_.]+\}?)")
@@ -52,3 +54,38 @@ def test_exposures_name_every_mart_the_readers_query() -> None:
     queried = {name for path in READER_CODE for name in re.findall(r"\bmarts\.([a-z_]+)", path.read_text())}
     assert queried, "no mart found in the readers' code"
     assert queried <= declared, f"queried but not in the exposures: {sorted(queried - declared)}"
+
+
+def database_file(path: Path, flagged: int, release: bool) -> Path:
+    """A DuckDB file whose rpt_anomaly_ranking has `flagged` flagged rows; with `release`, a release.json beside it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("create schema marts")
+        connection.execute(f"create table marts.rpt_anomaly_ranking as select true as is_flagged from range({flagged})")
+    if release:
+        (path.parent / "release.json").write_text("{}")
+    return path
+
+
+FLAGGED = "select count(*) as n from marts.rpt_anomaly_ranking where is_flagged"
+
+
+def test_queries_follow_the_link_to_the_release_swapped_in(tmp_path: Path) -> None:
+    """The readers keep one connection per release; the next query after a swap reads the new release."""
+    link = tmp_path / "published" / "sc_monitoring.duckdb"
+    link.parent.mkdir()
+    link.symlink_to(database_file(tmp_path / "releases" / "first" / "sc_monitoring.duckdb", 3, release=True))
+    assert query(link, FLAGGED)["n"].item() == 3
+    link.unlink()
+    link.symlink_to(database_file(tmp_path / "releases" / "second" / "sc_monitoring.duckdb", 5, release=True))
+    assert query(link, FLAGGED)["n"].item() == 5
+    assert release_connection.cache_info().currsize >= 2
+
+
+def test_queries_hold_no_connection_to_a_file_that_is_not_a_release(tmp_path: Path) -> None:
+    """A build's file (no release.json) may be written again between two queries, here even replaced."""
+    build = database_file(tmp_path / "sc_monitoring.duckdb", 3, release=False)
+    assert query(build, FLAGGED)["n"].item() == 3
+    with duckdb.connect(str(build)) as writer:  # refused while this process held a read-only connection to it
+        writer.execute("insert into marts.rpt_anomaly_ranking select true from range(2)")
+    assert query(build, FLAGGED)["n"].item() == 5
